@@ -1,0 +1,107 @@
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import type { Logger } from "./logger.js";
+
+/**
+ * Options of the refresh engine (`withCredentialCache`). The option names are a contract: the
+ * docs, the benchmarks and the fleet simulation use them.
+ */
+export interface CredentialCacheOptions {
+  /**
+   * Time before expiration from which a call returns the cached set at once and starts one
+   * background refresh. Default: tiered by the lifetime of each set as received
+   * (<= 20 min: 5 min; < 90 min: 15 min; otherwise 60 min).
+   */
+  advisoryWindowMs?: number;
+  /** Time before expiration from which callers wait for a refresh. Default 60 s. */
+  mandatoryWindowMs?: number;
+  /**
+   * Spread of the refresh instant, as a fraction of (advisory - mandatory). The instant is drawn
+   * once per set, uniformly in [expiration - advisory, that + jitter x (advisory - mandatory)].
+   * Default 0.5.
+   */
+  jitter?: number;
+  /** Backoff after a recoverable failure, drawn uniformly in [min, max]. Default [300 s, 600 s]. */
+  failureBackoffMs?: readonly [number, number];
+  /**
+   * How long a non-recoverable error is served from cache, drawn uniformly in [min, max].
+   * Default [1 s, 5 s]; `0` turns it off.
+   */
+  errorCacheMs?: readonly [number, number] | 0;
+  /** Fire the background refresh from an unref()ed timer even with no traffic. Default true. */
+  proactive?: boolean;
+  /** Clock, in epoch milliseconds. Default `Date.now`. */
+  now?: () => number;
+  /** Uniform random source in [0, 1). Default `Math.random`. */
+  random?: () => number;
+  /** SDK-style logger. Default: silent. */
+  logger?: Logger;
+  /** Receives every engine event (never a secret). */
+  onEvent?: (event: CredentialCacheEvent) => void;
+}
+
+/** Why the engine went to its source. */
+export type RefreshReason =
+  | "empty" // nothing cached
+  | "advisory" // background refresh inside the advisory window (or proactive timer)
+  | "mandatory" // blocking refresh inside the mandatory window
+  | "expired" // blocking refresh of an expired set
+  | "invalidated" // a service rejected the cached key
+  | "forced"; // refresh() or forceRefresh
+
+/** Events reported through `onEvent`. None carries a secret. */
+export type CredentialCacheEvent =
+  | { type: "refresh-started"; reason: RefreshReason; at: number; background: boolean }
+  | {
+      type: "refresh-succeeded";
+      reason: RefreshReason;
+      at: number;
+      durationMs: number;
+      accessKeyId: string;
+      expiration?: number;
+      nextRefreshAt?: number;
+    }
+  | {
+      type: "refresh-failed";
+      reason: RefreshReason;
+      at: number;
+      durationMs: number;
+      recoverable: boolean;
+      errorName: string;
+      message: string;
+    }
+  | { type: "backoff"; at: number; until: number }
+  | { type: "invalidated"; at: number; accessKeyId: string };
+
+/** Read-only counters and times of one engine. Epoch milliseconds; never a secret. */
+export interface CredentialCacheStats {
+  /** Calls made to the source (STS calls, for the web-identity provider). */
+  readonly sourceCalls: number;
+  readonly failures: number;
+  readonly lastRefreshAt?: number;
+  readonly nextRefreshAt?: number;
+  readonly expiration?: number;
+  readonly backoffUntil?: number;
+  /** Calls that had to wait for the source. */
+  readonly blockedCalls: number;
+  readonly accessKeyId?: string;
+}
+
+/** A provider usable as `credentials` in any v3 client, with the engine's controls. */
+export interface CachedCredentialProvider extends AwsCredentialIdentityProvider {
+  /** A blocking refresh, single flight with any refresh already running. */
+  refresh(): Promise<AwsCredentialIdentity>;
+  /**
+   * A service rejected `accessKeyId`: if it is the cached key, the next call refreshes (blocking;
+   * on failure the cached set is still served). A stale key is ignored.
+   */
+  invalidate(accessKeyId: string): void;
+  /** Clears the proactive timer. The provider still answers calls afterwards. */
+  close(): void;
+  readonly stats: CredentialCacheStats;
+  /**
+   * What the engine holds now, without side effects: the cached set (if any) and whether the
+   * next call would wait for the source (nothing cached, mandatory window, expired,
+   * invalidated). Adapters such as the AWS SDK v2 one use it.
+   */
+  peek(): { credentials?: AwsCredentialIdentity; wouldBlock: boolean };
+}

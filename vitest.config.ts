@@ -1,0 +1,26 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+// Tests run against the TypeScript sources of the workspace packages, so no build is needed
+// before `pnpm test`; the packed builds are tested by `pnpm test:pack`.
+const source = (pkg: string) =>
+  fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      "@irsa/testing": source("testing"),
+      "@irsa/web-identity": source("web-identity"),
+      "@irsa/aws-sdk-v2": source("aws-sdk-v2"),
+      "@irsa/credential-server": source("credential-server"),
+    },
+  },
+  test: {
+    include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
+    environment: "node",
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    pool: "forks",
+    reporters: ["default"],
+  },
+});
