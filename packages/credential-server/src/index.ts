@@ -1,1 +1,11 @@
-export {};
+export { createCredentialServer } from "./credential-server.js";
+export type { CredentialServer, CredentialServerInit } from "./credential-server.js";
+export { CredentialServerMetrics } from "./metrics.js";
+export type { MetricsSubject, RouteLabel } from "./metrics.js";
+export { createJsonLogger, isLogLevel } from "./json-logger.js";
+export type { JsonLoggerInit, LogLevel } from "./json-logger.js";
+export { generateAuthToken, readAuthTokenFile, writeAuthTokenFile, createAuthTokenCheck } from "./auth-token.js";
+export { isAllowedHostHeader, isLoopbackBindAddress } from "./loopback.js";
+export { CredentialServerConfigError } from "./errors.js";
+export type { ScheduleTimer } from "./readiness.js";
+export * from "./defaults.js";

@@ -1,1 +1,61 @@
-export {};
+/**
+ * `@irsa/testing`: a local IRSA world for tests and demos. Real servers on 127.0.0.1 with random
+ * ports: an OIDC issuer, a kubelet-style rotating token file, an STS emulator that verifies
+ * tokens and SigV4 signatures, an IMDSv2 emulator and a container-credentials endpoint.
+ *
+ * @packageDocumentation
+ */
+export {
+  createOidcIssuer,
+  serviceAccountSubject,
+  DEFAULT_NAMESPACE,
+  DEFAULT_SERVICE_ACCOUNT,
+  DEFAULT_TOKEN_AUDIENCE,
+  DEFAULT_TOKEN_TTL_SECONDS,
+  TOKEN_SIGNING_ALGORITHM,
+} from "./oidc-issuer.js";
+export type { KubernetesClaim, MintTokenOptions, OidcIssuer, OidcIssuerInit } from "./oidc-issuer.js";
+export {
+  KubeletTokenFile,
+  DATA_DIR_LINK,
+  DATA_DIR_TMP_LINK,
+  KUBELET_REFRESH_FRACTION,
+  TOKEN_FILE_NAME,
+} from "./kubelet-token-file.js";
+export type { KubeletTokenFileInit } from "./kubelet-token-file.js";
+export { startLocalSts, DEFAULT_LOCAL_STS_REGION } from "./local-sts/local-sts.js";
+export type {
+  IssueCredentialsOptions,
+  LocalSts,
+  LocalStsActionStats,
+  LocalStsInit,
+  LocalStsRequest,
+  StsAction,
+} from "./local-sts/local-sts.js";
+export { IssuedCredentials } from "./local-sts/issued-credentials.js";
+export type { CredentialSource } from "./local-sts/issued-credentials.js";
+export { StsError, STS_ERROR_STATUS } from "./local-sts/sts-error.js";
+export type { StsErrorType } from "./local-sts/sts-error.js";
+export { DEFAULT_MAX_SESSION_DURATION_SECONDS, matchesPattern } from "./local-sts/trust.js";
+export type { LocalRole, TrustedIssuer, WebIdentityTrust } from "./local-sts/trust.js";
+export {
+  MAX_DURATION_SECONDS,
+  MIN_DURATION_SECONDS,
+  ROLE_CHAINING_MAX_SECONDS,
+  STS_API_VERSION,
+} from "./local-sts/request-params.js";
+export { STS_XML_NAMESPACE } from "./local-sts/sts-xml.js";
+export { FaultInjector, DEFAULT_HANG_MAX_MS, MAX_FAULT_DELAY_MS } from "./fault-injector.js";
+export type { FailureFault, InjectedFault } from "./fault-injector.js";
+export { startIrsaWorld, DEFAULT_WORLD_ROLE_ARN } from "./irsa-world.js";
+export type { IrsaWorld, IrsaWorldEnv, IrsaWorldInit } from "./irsa-world.js";
+export { startLocalImds, DEFAULT_IMDS_ROLE_ARN, DEFAULT_INSTANCE_ID, MAX_IMDS_TOKEN_TTL_SECONDS } from "./local-imds.js";
+export type { ImdsAction, LocalImds, LocalImdsInit, LocalImdsRequest } from "./local-imds.js";
+export { startLocalContainerEndpoint, DEFAULT_CONTAINER_ROLE_ARN } from "./local-container-endpoint.js";
+export type {
+  ContainerEndpointAction,
+  LocalContainerEndpoint,
+  LocalContainerEndpointInit,
+  LocalContainerEndpointRequest,
+} from "./local-container-endpoint.js";
+export { DEFAULT_SERVED_CREDENTIALS_LIFETIME_SECONDS } from "./served-credentials.js";

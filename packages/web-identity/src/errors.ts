@@ -67,3 +67,88 @@ export class ConfigurationError extends IrsaCredentialsError {
     super(message, { tryNextLink: false, recoverable: false, cause: options.cause });
   }
 }
+
+/** What can be learned from a token without verifying it. Never the token itself. */
+export interface TokenClaims {
+  iss?: string;
+  sub?: string;
+  aud?: string | string[];
+  /** Expiration, epoch seconds. */
+  exp?: number;
+}
+
+/** `iss=… sub=… aud=… exp=…` for messages; a claim the token lacks shows as `(none)`. */
+export function describeClaims(claims: TokenClaims | undefined): string {
+  if (claims === undefined) return "token claims unknown";
+  const aud = Array.isArray(claims.aud) ? claims.aud.join(",") : claims.aud;
+  const exp = claims.exp === undefined ? undefined : new Date(claims.exp * 1000).toISOString();
+  return `iss=${claims.iss ?? "(none)"} sub=${claims.sub ?? "(none)"} aud=${aud ?? "(none)"} exp=${exp ?? "(none)"}`;
+}
+
+/** Why a token file could not be used. */
+export type TokenFileProblem =
+  | "not-found"
+  | "access-denied"
+  | "is-directory"
+  | "empty"
+  | "too-large"
+  | "malformed"
+  | "expired"
+  | "read-failed";
+
+/**
+ * The web identity token file could not be read or does not hold a usable token. The message
+ * names the path and what to check; it never holds the token.
+ */
+export class TokenFileError extends IrsaCredentialsError {
+  override name = "TokenFileError";
+  readonly path: string;
+  readonly problem: TokenFileProblem;
+  readonly claims?: TokenClaims;
+  constructor(
+    message: string,
+    details: { path: string; problem: TokenFileProblem; recoverable: boolean; claims?: TokenClaims; cause?: unknown },
+  ) {
+    super(message, { tryNextLink: false, recoverable: details.recoverable, cause: details.cause });
+    this.path = details.path;
+    this.problem = details.problem;
+    if (details.claims !== undefined) this.claims = details.claims;
+  }
+}
+
+/** Facts about a failed STS call, for the error and the logs. */
+export interface StsFailureDetails {
+  roleArn: string;
+  /** STS error code, modeled names normalised (`InvalidIdentityTokenException` -> `InvalidIdentityToken`). */
+  code: string;
+  httpStatus?: number;
+  requestId?: string;
+  claims?: TokenClaims;
+  /** STS calls made in this fetch. */
+  attempts: number;
+  recoverable: boolean;
+  cause?: unknown;
+}
+
+/**
+ * `AssumeRoleWithWebIdentity` failed. The message names the role, the token's decoded
+ * `iss`/`sub`/`aud`/`exp`, the STS request id and what to check; it never holds the token.
+ */
+export class StsRequestError extends IrsaCredentialsError {
+  override name = "StsRequestError";
+  readonly roleArn: string;
+  readonly code: string;
+  readonly httpStatus?: number;
+  readonly requestId?: string;
+  readonly claims?: TokenClaims;
+  readonly attempts: number;
+  constructor(message: string, details: StsFailureDetails) {
+    super(message, { tryNextLink: false, recoverable: details.recoverable, cause: details.cause });
+    this.roleArn = details.roleArn;
+    this.code = details.code;
+    this.attempts = details.attempts;
+    if (details.httpStatus !== undefined) this.httpStatus = details.httpStatus;
+    if (details.requestId !== undefined) this.requestId = details.requestId;
+    if (details.claims !== undefined) this.claims = details.claims;
+  }
+}

@@ -1,0 +1,199 @@
+import { ConfigurationError, NotConfiguredError } from "./errors.js";
+
+/** Environment variables read by `fromWebIdentity`, as the AWS SDKs and EKS name them. */
+export const ENV_ROLE_ARN = "AWS_ROLE_ARN";
+export const ENV_TOKEN_FILE = "AWS_WEB_IDENTITY_TOKEN_FILE";
+export const ENV_ROLE_SESSION_NAME = "AWS_ROLE_SESSION_NAME";
+export const ENV_REGION = "AWS_REGION";
+export const ENV_DEFAULT_REGION = "AWS_DEFAULT_REGION";
+export const ENV_ENDPOINT_URL_STS = "AWS_ENDPOINT_URL_STS";
+export const ENV_ENDPOINT_URL = "AWS_ENDPOINT_URL";
+export const ENV_IGNORE_CONFIGURED_ENDPOINT_URLS = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
+
+/** STS accepts session durations from 15 minutes to 12 hours (the role's maximum applies too). */
+export const MIN_DURATION_SECONDS = 900;
+export const MAX_DURATION_SECONDS = 43_200;
+
+/** The region used when none is configured anywhere: its regional endpoint also serves global STS. */
+export const FALLBACK_REGION = "us-east-1";
+
+/** STS's rule for `RoleSessionName`. */
+export const ROLE_SESSION_NAME_PATTERN = /^[\w+=,.@-]{2,64}$/;
+
+// arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME, the role name part as IAM allows it.
+const ROLE_ARN_PATTERN = /^arn:aws(?:-[a-z]+)*:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const REGION_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
+/** Where a setting came from: an `init` option, an environment variable, or the fallback. */
+export type RegionSource =
+  | "option:region"
+  | "option:clientConfig.region"
+  | `env:${typeof ENV_REGION}`
+  | `env:${typeof ENV_DEFAULT_REGION}`
+  | "stsClient"
+  | "fallback";
+
+/** The settings this module resolves; each has the same meaning as in `FromWebIdentityInit`. */
+export interface WebIdentityConfigInit {
+  roleArn?: string;
+  webIdentityTokenFile?: string;
+  roleSessionName?: string;
+  durationSeconds?: number;
+  region?: string;
+  /** Only `region` and `endpoint` are looked at here. */
+  clientConfig?: { region?: unknown; endpoint?: unknown };
+  /** A caller-supplied STS client brings its own region and endpoint. */
+  hasStsClient?: boolean;
+}
+
+/** Configuration resolved for one fetch. No secret: the token file is read later. */
+export interface ResolvedWebIdentityConfig {
+  roleArn: string;
+  webIdentityTokenFile: string;
+  /** Undefined: generate one per provider instance. */
+  roleSessionName?: string;
+  durationSeconds?: number;
+  /** Undefined when a caller-supplied STS client or a `clientConfig.region` provider decides. */
+  region?: string;
+  regionSource: RegionSource;
+  /** An explicit endpoint from `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`, when set. */
+  endpointFromEnv?: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** An option or variable that is `undefined` or empty counts as unset. */
+function pick(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+/** A value and the name under which the user set it, for messages. */
+interface Named<T> {
+  value: T;
+  name: string;
+}
+
+function optionOrEnv(option: string | undefined, optionName: string, env: Env, variable: string): Named<string> | undefined {
+  const fromOption = pick(option);
+  if (fromOption !== undefined) return { value: fromOption, name: `option \`${optionName}\`` };
+  const fromEnv = pick(env[variable]);
+  if (fromEnv !== undefined) return { value: fromEnv, name: `environment variable ${variable}` };
+  return undefined;
+}
+
+/**
+ * Reads the options, then the environment, and validates them. Called on every fetch, so a
+ * change in the environment is seen by the next refresh, as in the AWS SDK.
+ *
+ * @throws NotConfiguredError when neither a role nor a token file is set (a chain moves on).
+ * @throws ConfigurationError when the settings are incomplete or malformed (a chain stops).
+ */
+export function resolveWebIdentityConfig(init: WebIdentityConfigInit, env: Env): ResolvedWebIdentityConfig {
+  const role = optionOrEnv(init.roleArn, "roleArn", env, ENV_ROLE_ARN);
+  const file = optionOrEnv(init.webIdentityTokenFile, "webIdentityTokenFile", env, ENV_TOKEN_FILE);
+  if (role === undefined && file === undefined) {
+    throw new NotConfiguredError(
+      `Web identity is not configured: neither ${ENV_ROLE_ARN} nor ${ENV_TOKEN_FILE} is set ` +
+        "(nor the options `roleArn` / `webIdentityTokenFile`).",
+    );
+  }
+  if (role === undefined) {
+    throw new ConfigurationError(
+      `The web identity token file is set (${file!.name}) but no role is: set ${ENV_ROLE_ARN} or the option ` +
+        "`roleArn` to the ARN of the IAM role to assume (on EKS, annotate the service account with " +
+        "eks.amazonaws.com/role-arn).",
+    );
+  }
+  if (file === undefined) {
+    throw new ConfigurationError(
+      `The role is set (${role.name}) but no web identity token file is: set ${ENV_TOKEN_FILE} or the option ` +
+        "`webIdentityTokenFile` to the path of the projected service account token (on EKS the pod " +
+        "identity webhook injects it).",
+    );
+  }
+  if (!ROLE_ARN_PATTERN.test(role.value)) {
+    throw new ConfigurationError(
+      `The role ARN from ${role.name} is malformed: "${role.value}". Expected ` +
+        "arn:aws:iam::123456789012:role/NAME (partition aws, aws-cn, aws-us-gov, ...; a 12-digit account).",
+    );
+  }
+
+  const sessionName = optionOrEnv(init.roleSessionName, "roleSessionName", env, ENV_ROLE_SESSION_NAME);
+  if (sessionName !== undefined && !ROLE_SESSION_NAME_PATTERN.test(sessionName.value)) {
+    throw new ConfigurationError(
+      `The role session name from ${sessionName.name} is invalid: "${sessionName.value}". It must be 2 to 64 ` +
+        "characters among letters, digits and _+=,.@- (no spaces or slashes); unset it to get a generated one.",
+    );
+  }
+
+  const duration = init.durationSeconds;
+  if (
+    duration !== undefined &&
+    !(Number.isInteger(duration) && duration >= MIN_DURATION_SECONDS && duration <= MAX_DURATION_SECONDS)
+  ) {
+    throw new ConfigurationError(
+      `The option \`durationSeconds\` is invalid: ${String(duration)}. It must be a whole number of seconds ` +
+        `from ${MIN_DURATION_SECONDS} (15 min) to ${MAX_DURATION_SECONDS} (12 h), and at most the role's ` +
+        "maximum session duration; omit it for STS's default of 3600.",
+    );
+  }
+
+  const region = resolveRegion(init, env);
+  return {
+    roleArn: role.value,
+    webIdentityTokenFile: file.value,
+    roleSessionName: sessionName?.value,
+    durationSeconds: duration,
+    ...region,
+    endpointFromEnv: resolveEndpointFromEnv(init, env),
+  };
+}
+
+function validRegion(value: string, name: string): string {
+  if (!REGION_PATTERN.test(value)) {
+    throw new ConfigurationError(
+      `The region from ${name} is malformed: "${value}". Expected a region code such as us-west-2 or eu-central-1.`,
+    );
+  }
+  return value;
+}
+
+function resolveRegion(init: WebIdentityConfigInit, env: Env): Pick<ResolvedWebIdentityConfig, "region" | "regionSource"> {
+  const option = pick(init.region);
+  if (option !== undefined) return { region: validRegion(option, "option `region`"), regionSource: "option:region" };
+  const clientRegion = init.clientConfig?.region;
+  if (typeof clientRegion === "string" && pick(clientRegion) !== undefined) {
+    return { region: validRegion(pick(clientRegion)!, "option `clientConfig.region`"), regionSource: "option:clientConfig.region" };
+  }
+  if (typeof clientRegion === "function") return { region: undefined, regionSource: "option:clientConfig.region" };
+  for (const variable of [ENV_REGION, ENV_DEFAULT_REGION] as const) {
+    const value = pick(env[variable]);
+    if (value !== undefined) return { region: validRegion(value, `environment variable ${variable}`), regionSource: `env:${variable}` };
+  }
+  if (init.hasStsClient) return { region: undefined, regionSource: "stsClient" };
+  return { region: FALLBACK_REGION, regionSource: "fallback" };
+}
+
+/** `AWS_ENDPOINT_URL_STS`, then `AWS_ENDPOINT_URL`, unless `clientConfig.endpoint` is set or env endpoints are disabled. */
+function resolveEndpointFromEnv(init: WebIdentityConfigInit, env: Env): string | undefined {
+  if (init.clientConfig?.endpoint !== undefined || init.hasStsClient) return undefined;
+  if (pick(env[ENV_IGNORE_CONFIGURED_ENDPOINT_URLS])?.toLowerCase() === "true") return undefined;
+  for (const variable of [ENV_ENDPOINT_URL_STS, ENV_ENDPOINT_URL]) {
+    const value = pick(env[variable]);
+    if (value === undefined) continue;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch (cause) {
+      throw new ConfigurationError(
+        `The environment variable ${variable} is not a URL: "${value}". Expected e.g. https://sts.us-west-2.amazonaws.com.`,
+        { cause },
+      );
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      throw new ConfigurationError(`The environment variable ${variable} must be an http(s) URL, got "${value}".`);
+    }
+    return value;
+  }
+  return undefined;
+}

@@ -1,0 +1,67 @@
+import type { AwsCredentialIdentity } from "@smithy/types";
+import type { CachedCredentialProvider, CredentialCacheOptions, CredentialCacheStats } from "./cache-types.js";
+import type { RegionSource } from "./config.js";
+import { withCredentialCache } from "./refresh-engine.js";
+import { createWebIdentitySource, type WebIdentitySourceInit, type WebIdentitySourceSeams } from "./web-identity-source.js";
+
+/**
+ * Options of `fromWebIdentity`: the web-identity settings (each falls back to the environment
+ * like the AWS SDK) and the refresh engine's options (`advisoryWindowMs`, `proactive`, `now`,
+ * `logger`, `onEvent`, ...). All optional.
+ */
+export interface FromWebIdentityInit extends WebIdentitySourceInit, CredentialCacheOptions {}
+
+/** The engine's counters plus what the provider resolved on its last fetch. */
+export interface WebIdentityProviderStats extends CredentialCacheStats {
+  /** Region whose STS endpoint was called (undefined when a supplied client decides). */
+  readonly region?: string;
+  /** Where that region came from; `"fallback"` means none was set and us-east-1 was used. */
+  readonly regionSource?: RegionSource;
+  readonly roleArn?: string;
+  readonly roleSessionName?: string;
+}
+
+/** A v3 credential provider with the refresh engine's controls. */
+export interface WebIdentityCredentialProvider extends CachedCredentialProvider {
+  readonly stats: WebIdentityProviderStats;
+}
+
+/**
+ * Credentials for the role of a Kubernetes service account (EKS IRSA or any OIDC issuer IAM
+ * trusts): reads the projected token, calls STS `AssumeRoleWithWebIdentity`, and keeps the
+ * result fresh with the refresh engine (background, jittered, single flight). Share one provider
+ * between clients: they then share one cache and one STS call per refresh.
+ *
+ * Nothing is read at construction: configuration is resolved when credentials are first
+ * requested, and errors surface then.
+ *
+ * @example
+ * const credentials = fromWebIdentity();
+ * const s3 = new S3Client({ credentials });
+ */
+export function fromWebIdentity(init: FromWebIdentityInit = {}): WebIdentityCredentialProvider {
+  return createWebIdentityProvider(init);
+}
+
+/** `fromWebIdentity` with internal seams (environment, file reads) for tests. */
+export function createWebIdentityProvider(init: FromWebIdentityInit, seams: WebIdentitySourceSeams = {}): WebIdentityCredentialProvider {
+  const source = createWebIdentitySource(init, seams);
+  const engine = withCredentialCache(source, init);
+  const provider = ((identityProperties?: Record<string, unknown>): Promise<AwsCredentialIdentity> =>
+    engine(identityProperties)) as WebIdentityCredentialProvider;
+  return Object.defineProperties(provider, {
+    refresh: { value: () => engine.refresh() },
+    invalidate: { value: (accessKeyId: string) => engine.invalidate(accessKeyId) },
+    close: {
+      value: () => {
+        engine.close();
+        source.close();
+      },
+    },
+    peek: { value: () => engine.peek() },
+    stats: {
+      enumerable: true,
+      get: (): WebIdentityProviderStats => ({ ...engine.stats, ...source.info }),
+    },
+  });
+}

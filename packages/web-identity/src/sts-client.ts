@@ -1,0 +1,138 @@
+import type {
+  AssumeRoleCommandInput,
+  AssumeRoleCommandOutput,
+  AssumeRoleWithWebIdentityCommandInput,
+  AssumeRoleWithWebIdentityCommandOutput,
+  STSClient,
+  STSClientConfig,
+} from "@aws-sdk/client-sts";
+import type { AwsCredentialIdentity } from "@smithy/types";
+
+type StsModule = typeof import("@aws-sdk/client-sts");
+let stsModule: Promise<StsModule> | undefined;
+
+/**
+ * Loads `@aws-sdk/client-sts` on the first fetch, so importing this package stays cheap (the STS
+ * client and its dependencies are several megabytes of JavaScript).
+ */
+export function loadStsModule(): Promise<StsModule> {
+  stsModule ??= import("@aws-sdk/client-sts");
+  return stsModule;
+}
+
+/** Where the STS client is sent: resolved per fetch by `config.ts`. */
+export interface StsTarget {
+  region?: string;
+  endpointFromEnv?: string;
+}
+
+/** Our own timeout, raised when an attempt takes longer than `attemptTimeoutMs`. */
+export class StsAttemptTimeoutError extends Error {
+  override name = "TimeoutError";
+  readonly code = "TimeoutError";
+  constructor(timeoutMs: number) {
+    super(`STS did not answer within ${timeoutMs} ms`);
+  }
+}
+
+/**
+ * One STS client per provider, built on the first fetch and reused for every refresh (its
+ * connection pool with it). Rebuilt only if the resolved region or endpoint changes. A client
+ * passed in by the caller is used as is and never destroyed by us.
+ */
+export class StsClientHolder {
+  readonly #clientConfig: STSClientConfig;
+  readonly #external?: STSClient;
+  #client?: STSClient;
+  #key?: string;
+
+  constructor(options: { clientConfig?: STSClientConfig; stsClient?: STSClient }) {
+    this.#clientConfig = options.clientConfig ?? {};
+    this.#external = options.stsClient;
+  }
+
+  async client(target: StsTarget): Promise<STSClient> {
+    if (this.#external !== undefined) return this.#external;
+    const key = `${target.region ?? ""}|${target.endpointFromEnv ?? ""}`;
+    if (this.#client !== undefined && this.#key === key) return this.#client;
+    const { STSClient } = await loadStsModule();
+    this.#client?.destroy();
+    this.#client = new STSClient({
+      // STS regional endpoints for every region, whatever AWS_STS_REGIONAL_ENDPOINTS says.
+      useGlobalEndpoint: false,
+      ...this.#clientConfig,
+      ...(target.region !== undefined && { region: target.region }),
+      ...(target.endpointFromEnv !== undefined && { endpoint: target.endpointFromEnv }),
+      // One attempt per send: this provider owns the retry policy, so the two never multiply.
+      maxAttempts: 1,
+    });
+    this.#key = key;
+    return this.#client;
+  }
+
+  /**
+   * A client that signs with `credentials` (an `AssumeRole` hop), going where `base` goes and
+   * sharing its request handler, so every hop rides the provider's one connection pool. A v3
+   * client memoizes its credentials, so each hop of each fetch gets its own light client; it is
+   * never destroyed (that would close the shared handler): `destroy()` of the base does that.
+   */
+  async signedWith(base: STSClient, credentials: AwsCredentialIdentity): Promise<STSClient> {
+    const { STSClient } = await loadStsModule();
+    const config = base.config as Partial<STSClient["config"]> | undefined;
+    return new STSClient({
+      region: config?.region,
+      ...(config?.endpoint !== undefined && { endpoint: config.endpoint }),
+      ...(config?.useFipsEndpoint !== undefined && { useFipsEndpoint: config.useFipsEndpoint }),
+      ...(config?.useDualstackEndpoint !== undefined && { useDualstackEndpoint: config.useDualstackEndpoint }),
+      ...(config?.useGlobalEndpoint !== undefined && { useGlobalEndpoint: config.useGlobalEndpoint }),
+      ...(config?.requestHandler !== undefined && { requestHandler: config.requestHandler }),
+      credentials,
+      maxAttempts: 1,
+    });
+  }
+
+  /** Destroys the client we built (closing its sockets); the next fetch builds a new one. */
+  destroy(): void {
+    this.#client?.destroy();
+    this.#client = undefined;
+    this.#key = undefined;
+  }
+}
+
+/**
+ * Sends one STS command, aborted after `timeoutMs`. The abort goes through the request handler
+ * (closing the socket); the race makes sure a handler that ignores it still cannot hold the fetch.
+ */
+async function sendWithTimeout<Output>(send: (abortSignal: AbortSignal) => Promise<Output>, timeoutMs: number): Promise<Output> {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new StsAttemptTimeoutError(timeoutMs));
+    }, timeoutMs);
+  });
+  const sent = send(controller.signal);
+  sent.catch(() => {}); // its rejection after a timeout is expected and already reported
+  try {
+    return await Promise.race([sent, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** One `AssumeRoleWithWebIdentity`, aborted after `timeoutMs`. */
+export async function assumeRoleWithWebIdentity(
+  client: STSClient,
+  input: AssumeRoleWithWebIdentityCommandInput,
+  timeoutMs: number,
+): Promise<AssumeRoleWithWebIdentityCommandOutput> {
+  const { AssumeRoleWithWebIdentityCommand } = await loadStsModule();
+  return sendWithTimeout((abortSignal) => client.send(new AssumeRoleWithWebIdentityCommand(input), { abortSignal }), timeoutMs);
+}
+
+/** One `AssumeRole` (a role-chain hop, signed by `client`'s credentials), aborted after `timeoutMs`. */
+export async function assumeRole(client: STSClient, input: AssumeRoleCommandInput, timeoutMs: number): Promise<AssumeRoleCommandOutput> {
+  const { AssumeRoleCommand } = await loadStsModule();
+  return sendWithTimeout((abortSignal) => client.send(new AssumeRoleCommand(input), { abortSignal }), timeoutMs);
+}

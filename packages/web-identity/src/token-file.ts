@@ -1,0 +1,207 @@
+import { open } from "node:fs/promises";
+import { inspect } from "node:util";
+import { TokenFileError, describeClaims, type TokenClaims } from "./errors.js";
+
+/** A projected service account token is ~1 KiB; anything past this is not a token. */
+export const MAX_TOKEN_FILE_BYTES = 64 * 1024;
+
+/**
+ * Waits between reads of a token file that is missing, empty or partial: kubelet's atomic writer
+ * swaps a symlink, and other writers may write in place. About 200 ms in all, then fail.
+ */
+export const TOKEN_READ_RETRY_DELAYS_MS: readonly number[] = [25, 50, 50, 75];
+
+// Three base64url parts (header.payload.signature), as the JWS compact serialisation has.
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/** Reads at most `maxBytes` of a file. A seam for tests (EACCES cannot be produced as root). */
+export type ReadFileCapped = (path: string, maxBytes: number) => Promise<Buffer>;
+
+export interface ReadTokenOptions {
+  /** Clock for the `exp` check, epoch milliseconds. */
+  now: () => number;
+  /** Waits between read attempts. */
+  sleep: (ms: number) => Promise<void>;
+  readFile?: ReadFileCapped;
+  retryDelaysMs?: readonly number[];
+}
+
+/**
+ * A token read for one STS call. The value sits in a private field: `JSON.stringify`,
+ * `util.inspect` and enumeration show the path and the decoded claims only.
+ */
+export class WebIdentityToken {
+  readonly #value: string;
+  readonly path: string;
+  readonly claims: TokenClaims;
+  constructor(value: string, path: string, claims: TokenClaims) {
+    this.#value = value;
+    this.path = path;
+    this.claims = claims;
+  }
+  /** The raw JWT, to hand to STS and nowhere else. */
+  reveal(): string {
+    return this.#value;
+  }
+  sameAs(other: WebIdentityToken): boolean {
+    return this.#value === other.#value;
+  }
+  toJSON(): { path: string; claims: TokenClaims } {
+    return { path: this.path, claims: this.claims };
+  }
+  [inspect.custom](): string {
+    return `WebIdentityToken { path: ${this.path}, ${describeClaims(this.claims)} }`;
+  }
+}
+
+/** Reads the file through one handle, so a directory or an oversized file is seen before reading it all. */
+export const readFileCapped: ReadFileCapped = async (path, maxBytes) => {
+  const handle = await open(path, "r");
+  try {
+    if ((await handle.stat()).isDirectory()) {
+      throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read '${path}'`), { code: "EISDIR" });
+    }
+    const buffer = Buffer.alloc(maxBytes);
+    let length = 0;
+    while (length < maxBytes) {
+      const { bytesRead } = await handle.read(buffer, length, maxBytes - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
+};
+
+type DecodeJwt = (jwt: string) => Record<string, unknown>;
+let decodeJwtModule: Promise<DecodeJwt> | undefined;
+
+/** jose is ESM only; a dynamic import loads it from both our ESM and CJS builds, on first use. */
+function loadDecodeJwt(): Promise<DecodeJwt> {
+  decodeJwtModule ??= import("jose/jwt/decode").then((module) => module.decodeJwt as DecodeJwt);
+  return decodeJwtModule;
+}
+
+/** A read that may succeed if tried again shortly (kubelet mid-swap), and the error to raise if not. */
+class TransientReadProblem {
+  constructor(readonly error: TokenFileError) {}
+}
+
+/**
+ * Reads, checks and decodes (without verifying) the web identity token. Retries briefly when the
+ * file is missing, empty or not yet a whole JWT; fails at once when retrying cannot help.
+ *
+ * @throws TokenFileError naming the path and what to check; never containing the token.
+ */
+export async function readWebIdentityToken(path: string, options: ReadTokenOptions): Promise<WebIdentityToken> {
+  const delays = options.retryDelaysMs ?? TOKEN_READ_RETRY_DELAYS_MS;
+  for (let attempt = 0; ; attempt++) {
+    const result = await readOnce(path, options);
+    if (!(result instanceof TransientReadProblem)) return result;
+    const delay = delays[attempt];
+    if (delay === undefined) throw result.error;
+    await options.sleep(delay);
+  }
+}
+
+async function readOnce(path: string, options: ReadTokenOptions): Promise<WebIdentityToken | TransientReadProblem> {
+  const checkedFor = `${(options.retryDelaysMs ?? TOKEN_READ_RETRY_DELAYS_MS).reduce((a, b) => a + b, 0)} ms`;
+  let content: Buffer;
+  try {
+    content = await (options.readFile ?? readFileCapped)(path, MAX_TOKEN_FILE_BYTES + 1);
+  } catch (cause) {
+    return readError(path, cause, checkedFor);
+  }
+  if (content.length > MAX_TOKEN_FILE_BYTES) {
+    throw new TokenFileError(
+      `The web identity token file ${path} is larger than ${MAX_TOKEN_FILE_BYTES / 1024} KiB, so it is not a ` +
+        "service account token. Check that AWS_WEB_IDENTITY_TOKEN_FILE (or `webIdentityTokenFile`) points at the " +
+        "projected token (on EKS: /var/run/secrets/eks.amazonaws.com/serviceaccount/token).",
+      { path, problem: "too-large", recoverable: false },
+    );
+  }
+  const text = content.toString("utf8").trim();
+  if (text === "") {
+    return new TransientReadProblem(
+      new TokenFileError(
+        `The web identity token file ${path} stayed empty for ${checkedFor}. Check the writer of the file ` +
+          "(kubelet's projected volume, or the process that copies the token there).",
+        { path, problem: "empty", recoverable: true },
+      ),
+    );
+  }
+  const claims = JWT_SHAPE.test(text) ? await decodeClaims(text) : undefined;
+  if (claims === undefined) {
+    return new TransientReadProblem(
+      new TokenFileError(
+        `The web identity token file ${path} does not hold a JWT (expected three base64url parts separated by ` +
+          `dots, checked for ${checkedFor}). Check that it is a projected service account token, not a ` +
+          "kubeconfig, a secret or a certificate.",
+        { path, problem: "malformed", recoverable: false },
+      ),
+    );
+  }
+  if (claims.exp !== undefined && claims.exp * 1000 <= options.now()) {
+    throw new TokenFileError(
+      `The web identity token in ${path} expired at ${new Date(claims.exp * 1000).toISOString()} ` +
+        `(${describeClaims(claims)}), so the file is not being rotated. Kubelet rotates projected tokens in ` +
+        "place only when the volume is mounted as a directory: a mount with `subPath`, or a copy of the token, " +
+        "never changes. Mount the projected volume without subPath and read the token from it.",
+      { path, problem: "expired", recoverable: false, claims },
+    );
+  }
+  return new WebIdentityToken(text, path, claims);
+}
+
+async function decodeClaims(jwt: string): Promise<TokenClaims | undefined> {
+  let payload: Record<string, unknown>;
+  try {
+    payload = (await loadDecodeJwt())(jwt);
+  } catch {
+    return undefined; // not JSON inside: treated like any other malformed content
+  }
+  const claims: TokenClaims = {};
+  if (typeof payload.iss === "string") claims.iss = payload.iss;
+  if (typeof payload.sub === "string") claims.sub = payload.sub;
+  if (typeof payload.aud === "string" || (Array.isArray(payload.aud) && payload.aud.every((a) => typeof a === "string"))) {
+    claims.aud = payload.aud as string | string[];
+  }
+  if (typeof payload.exp === "number" && Number.isFinite(payload.exp)) claims.exp = payload.exp;
+  return claims;
+}
+
+function readError(path: string, cause: unknown, checkedFor: string): TransientReadProblem {
+  const code = typeof cause === "object" && cause !== null ? (cause as { code?: unknown }).code : undefined;
+  switch (code) {
+    case "ENOENT":
+    case "ENOTDIR": // a path component missing mid-swap
+      return new TransientReadProblem(
+        new TokenFileError(
+          `The web identity token file ${path} does not exist (checked for ${checkedFor}). Check ` +
+            "AWS_WEB_IDENTITY_TOKEN_FILE (or `webIdentityTokenFile`) and that the projected service account token " +
+            "volume is mounted in this container.",
+          { path, problem: "not-found", recoverable: true, cause },
+        ),
+      );
+    case "EACCES":
+    case "EPERM":
+      throw new TokenFileError(
+        `Permission denied reading the web identity token file ${path}. The process's user cannot read it: set ` +
+          "the pod's securityContext.fsGroup (e.g. to the container's group) so the projected token is readable, " +
+          "or run as the user that owns the file.",
+        { path, problem: "access-denied", recoverable: false, cause },
+      );
+    case "EISDIR":
+      throw new TokenFileError(
+        `The web identity token path ${path} is a directory, not a file. Point AWS_WEB_IDENTITY_TOKEN_FILE (or ` +
+          "`webIdentityTokenFile`) at the token file inside it (e.g. .../serviceaccount/token).",
+        { path, problem: "is-directory", recoverable: false, cause },
+      );
+    default:
+      throw new TokenFileError(
+        `Could not read the web identity token file ${path}: ${cause instanceof Error ? cause.message : String(cause)}.`,
+        { path, problem: "read-failed", recoverable: true, cause },
+      );
+  }
+}

@@ -1,0 +1,278 @@
+import type {
+  AssumeRoleWithWebIdentityCommandOutput,
+  PolicyDescriptorType,
+  STSClient,
+  STSClientConfig,
+} from "@aws-sdk/client-sts";
+import type { AwsCredentialIdentity } from "@smithy/types";
+import { resolveWebIdentityConfig, FALLBACK_REGION, type RegionSource, type ResolvedWebIdentityConfig } from "./config.js";
+import { StsRequestError, describeClaims } from "./errors.js";
+import type { Logger } from "./logger.js";
+import { generateRoleSessionName } from "./session-name.js";
+import { StsClientHolder, assumeRoleWithWebIdentity } from "./sts-client.js";
+import { classifyStsError, type StsErrorClassification } from "./sts-errors.js";
+import { readWebIdentityToken, type ReadFileCapped, type WebIdentityToken } from "./token-file.js";
+
+/** STS calls per fetch, all causes together. */
+export const DEFAULT_STS_MAX_ATTEMPTS = 3;
+/** Each STS call is aborted after this long. With 3 attempts the whole fetch stays under ~7 s. */
+export const DEFAULT_STS_ATTEMPT_TIMEOUT_MS = 2_000;
+/** Backoff before retry n is drawn in [base x 2^n / 2, base x 2^n), capped: 100-200 ms, then 200-400 ms. */
+export const DEFAULT_STS_RETRY_BASE_DELAY_MS = 100;
+export const DEFAULT_STS_RETRY_MAX_DELAY_MS = 1_000;
+
+/** How one fetch retries STS. The refresh engine's backoff applies between fetches. */
+export interface StsRetryOptions {
+  /** STS calls per fetch, including the immediate retry after a token rotation. Default 3. */
+  maxAttempts?: number;
+  /** Each STS call is aborted after this many milliseconds. Default 2000. */
+  attemptTimeoutMs?: number;
+  /** Base of the jittered exponential backoff between retries. Default 100 ms. */
+  baseDelayMs?: number;
+  /** Cap of one backoff delay. Default 1000 ms. */
+  maxDelayMs?: number;
+  /**
+   * Waits between retries and between token file reads. Default: a `setTimeout` promise. Tests
+   * and simulations inject their own so no wall time passes.
+   */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The web-identity source's settings; `fromWebIdentity` adds the refresh engine's. */
+export interface WebIdentitySourceInit {
+  /** ARN of the role to assume. Default: `AWS_ROLE_ARN`. */
+  roleArn?: string;
+  /** Path of the projected service account token. Default: `AWS_WEB_IDENTITY_TOKEN_FILE`. */
+  webIdentityTokenFile?: string;
+  /**
+   * Session name shown in CloudTrail. Default: `AWS_ROLE_SESSION_NAME`, else one generated once
+   * per provider (`<host name>-<8 hex>`; in a pod the host name is the pod name).
+   */
+  roleSessionName?: string;
+  /** Lifetime of the credentials, 900-43200 s (and at most the role's maximum). Default: STS's, 3600. */
+  durationSeconds?: number;
+  /** Inline session policy (JSON) that narrows the role's permissions. Default: none. */
+  policy?: string;
+  /** Managed policies that narrow the role's permissions. Default: none. */
+  policyArns?: PolicyDescriptorType[];
+  /**
+   * Region whose STS endpoint is called. Default: `clientConfig.region`, then `AWS_REGION`, then
+   * `AWS_DEFAULT_REGION`, else `us-east-1` with a warning.
+   */
+  region?: string;
+  /**
+   * Configuration of the STS client this provider builds (endpoint, requestHandler, ...). The
+   * endpoint defaults to `AWS_ENDPOINT_URL_STS`, then `AWS_ENDPOINT_URL`, else the regional STS
+   * endpoint. `maxAttempts` is always 1: retries are this provider's (`retry`).
+   */
+  clientConfig?: STSClientConfig;
+  /**
+   * An STS client to use instead of building one. Its region, endpoint and retry settings are
+   * its own: give it `maxAttempts: 1` so its retries do not multiply ours.
+   */
+  stsClient?: STSClient;
+  /** Retries inside one fetch. */
+  retry?: StsRetryOptions;
+  /** SDK-style logger. Default: silent (the missing-region warning then goes to `process.emitWarning`). */
+  logger?: Logger;
+  /** Clock, epoch milliseconds (token `exp` check). Default `Date.now`. */
+  now?: () => number;
+  /** Uniform random source in [0, 1) for the backoff jitter. Default `Math.random`. */
+  random?: () => number;
+}
+
+/** Internal seams, not part of the public options. */
+export interface WebIdentitySourceSeams {
+  /** The environment, read on every fetch. Default: `process.env`. */
+  env?: () => Readonly<Record<string, string | undefined>>;
+  readFile?: ReadFileCapped;
+}
+
+/** What the source learned on its last fetch, for `stats`. */
+export interface WebIdentitySourceInfo {
+  readonly region?: string;
+  readonly regionSource?: RegionSource;
+  readonly roleArn?: string;
+  readonly roleSessionName?: string;
+}
+
+export interface WebIdentitySource {
+  /** One fetch: read the token, call STS (with retries), return the credentials. */
+  (): Promise<AwsCredentialIdentity>;
+  readonly info: WebIdentitySourceInfo;
+  /** Destroys the STS client built by the source; a later fetch builds a new one. */
+  close(): void;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The credential source behind `fromWebIdentity`: no cache of its own (the refresh engine is
+ * the cache). Configuration is read on every call; the token is read on every STS call and not
+ * kept afterwards.
+ */
+export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams: WebIdentitySourceSeams = {}): WebIdentitySource {
+  const env = seams.env ?? (() => process.env);
+  const now = init.now ?? Date.now;
+  const random = init.random ?? Math.random;
+  const sleep = init.retry?.sleep ?? defaultSleep;
+  const maxAttempts = Math.max(1, init.retry?.maxAttempts ?? DEFAULT_STS_MAX_ATTEMPTS);
+  const attemptTimeoutMs = init.retry?.attemptTimeoutMs ?? DEFAULT_STS_ATTEMPT_TIMEOUT_MS;
+  const baseDelayMs = init.retry?.baseDelayMs ?? DEFAULT_STS_RETRY_BASE_DELAY_MS;
+  const maxDelayMs = init.retry?.maxDelayMs ?? DEFAULT_STS_RETRY_MAX_DELAY_MS;
+  const clients = new StsClientHolder({ clientConfig: init.clientConfig, stsClient: init.stsClient });
+  let generatedSessionName: string | undefined;
+  let warnedFallbackRegion = false;
+  let info: WebIdentitySourceInfo = {};
+
+  const readToken = (path: string): Promise<WebIdentityToken> =>
+    readWebIdentityToken(path, { now, sleep, readFile: seams.readFile });
+
+  const backoff = (retry: number): number => {
+    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** retry);
+    return ceiling / 2 + random() * (ceiling / 2);
+  };
+
+  const warnFallbackRegion = () => {
+    if (warnedFallbackRegion) return;
+    warnedFallbackRegion = true;
+    const message =
+      `@irsa/web-identity: no region is set (option \`region\`, \`clientConfig.region\`, AWS_REGION, AWS_DEFAULT_REGION); ` +
+      `calling STS in ${FALLBACK_REGION} (sts.${FALLBACK_REGION}.amazonaws.com, which also answers for the global ` +
+      "endpoint). Set AWS_REGION to the pod's region to use its regional STS endpoint.";
+    if (init.logger?.warn) init.logger.warn(message);
+    else process.emitWarning(message, { code: "IRSA_REGION_FALLBACK" });
+  };
+
+  const fetchCredentials = async (): Promise<AwsCredentialIdentity> => {
+    const config = resolveWebIdentityConfig(
+      { ...init, clientConfig: init.clientConfig, hasStsClient: init.stsClient !== undefined },
+      env(),
+    );
+    const roleSessionName = config.roleSessionName ?? (generatedSessionName ??= generateRoleSessionName());
+    info = { region: config.region, regionSource: config.regionSource, roleArn: config.roleArn, roleSessionName };
+    if (config.regionSource === "fallback") warnFallbackRegion();
+    const client = await clients.client({ region: config.region, endpointFromEnv: config.endpointFromEnv });
+
+    let token = await readToken(config.webIdentityTokenFile);
+    let rereadAfterRejection = false;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        init.logger?.debug?.(
+          `@irsa/web-identity: AssumeRoleWithWebIdentity ${config.roleArn} as ${roleSessionName} ` +
+            `(attempt ${attempt}/${maxAttempts}, ${describeClaims(token.claims)})`,
+        );
+        const output = await assumeRoleWithWebIdentity(
+          client,
+          {
+            RoleArn: config.roleArn,
+            RoleSessionName: roleSessionName,
+            WebIdentityToken: token.reveal(),
+            DurationSeconds: config.durationSeconds,
+            Policy: init.policy,
+            PolicyArns: init.policyArns,
+          },
+          attemptTimeoutMs,
+        );
+        return toCredentials(output, config, token, attempt);
+      } catch (error) {
+        if (error instanceof StsRequestError) throw error;
+        const failure = classifyStsError(error);
+        const lastAttempt = attempt >= maxAttempts;
+        if (failure.action === "reread-token" && !rereadAfterRejection && !lastAttempt) {
+          rereadAfterRejection = true;
+          const fresh = await readToken(config.webIdentityTokenFile);
+          if (!fresh.sameAs(token)) {
+            init.logger?.info?.(`@irsa/web-identity: STS rejected the token (${failure.code}); the file was rotated, retrying with the new token`);
+            token = fresh;
+            continue;
+          }
+        } else if (failure.action === "retry" && !lastAttempt) {
+          const delay = backoff(attempt);
+          init.logger?.debug?.(`@irsa/web-identity: STS call failed (${failure.code}); retrying in ${Math.round(delay)} ms`);
+          await sleep(delay);
+          token = await readToken(config.webIdentityTokenFile);
+          continue;
+        }
+        throw stsFailure(failure, error, config, token, attempt);
+      }
+    }
+  };
+
+  // defineProperties, not Object.assign: assign would read the getter once and freeze `info`.
+  return Object.defineProperties(fetchCredentials, {
+    info: { get: () => info, enumerable: true },
+    close: { value: () => clients.destroy() },
+  }) as WebIdentitySource;
+}
+
+/** Transient failures that ran out of attempts, and an expiry STS saw but our clock did not, may pass. */
+function isRecoverableFailure(failure: StsErrorClassification): boolean {
+  if (failure.action === "retry") return true;
+  return failure.action === "reread-token" && failure.code === "ExpiredToken";
+}
+
+function stsFailure(
+  failure: StsErrorClassification,
+  error: unknown,
+  config: ResolvedWebIdentityConfig,
+  token: WebIdentityToken,
+  attempts: number,
+): StsRequestError {
+  const recoverable = isRecoverableFailure(failure);
+  const where = [failure.httpStatus !== undefined ? `HTTP ${failure.httpStatus}` : undefined, `request id ${failure.requestId ?? "(none)"}`]
+    .filter(Boolean)
+    .join(", ");
+  const serviceMessage = redactToken(failure.message, token);
+  const check =
+    failure.action === "reread-token" && failure.code === "ExpiredToken"
+      ? "STS says the token expired but it has not by this machine's clock: check the node's clock (NTP) and that kubelet rotates the token file"
+      : failure.hint;
+  const message =
+    `AssumeRoleWithWebIdentity for role ${config.roleArn} failed: ${failure.code} (${where}): ${serviceMessage}. ` +
+    `Token ${token.path}: ${describeClaims(token.claims)}. ` +
+    (check ? `Hint: ${check}. ` : "") +
+    `${attempts} STS call${attempts === 1 ? "" : "s"} in this refresh; ${recoverable ? "will be retried later" : "not retried until something changes"}.`;
+  // The SDK's service exceptions carry the raw HTTP response; only network errors go along as cause.
+  const hasResponse = typeof error === "object" && error !== null && "$metadata" in error;
+  return new StsRequestError(message, {
+    roleArn: config.roleArn,
+    code: failure.code,
+    httpStatus: failure.httpStatus,
+    requestId: failure.requestId,
+    claims: token.claims,
+    attempts,
+    recoverable,
+    cause: hasResponse ? undefined : error,
+  });
+}
+
+function redactToken(text: string, token: WebIdentityToken): string {
+  return text.split(token.reveal()).join("[web identity token]");
+}
+
+function toCredentials(
+  output: AssumeRoleWithWebIdentityCommandOutput,
+  config: ResolvedWebIdentityConfig,
+  token: WebIdentityToken,
+  attempts: number,
+): AwsCredentialIdentity {
+  const credentials = output.Credentials;
+  if (credentials?.AccessKeyId === undefined || credentials.SecretAccessKey === undefined || credentials.SessionToken === undefined) {
+    throw new StsRequestError(
+      `AssumeRoleWithWebIdentity for role ${config.roleArn} answered without credentials ` +
+        `(request id ${output.$metadata.requestId ?? "(none)"}). Check the STS endpoint (clientConfig.endpoint / AWS_ENDPOINT_URL_STS).`,
+      { roleArn: config.roleArn, code: "MissingCredentials", requestId: output.$metadata.requestId, claims: token.claims, attempts, recoverable: true },
+    );
+  }
+  const accountId = output.AssumedRoleUser?.Arn?.split(":")[4];
+  const credentialScope = (credentials as { CredentialScope?: string }).CredentialScope;
+  return {
+    accessKeyId: credentials.AccessKeyId,
+    secretAccessKey: credentials.SecretAccessKey,
+    sessionToken: credentials.SessionToken,
+    ...(credentials.Expiration !== undefined && { expiration: new Date(credentials.Expiration) }),
+    ...(accountId !== undefined && /^\d{12}$/.test(accountId) && { accountId }),
+    ...(credentialScope !== undefined && { credentialScope }),
+  };
+}
