@@ -59,6 +59,8 @@ console.log(JSON.stringify({
   cjsIsAppCredentials: fromCjs instanceof AWS.Credentials,
   esmBase: Object.getPrototypeOf(esm.ProviderCredentials) === AWS.Credentials,
   cjsBase: Object.getPrototypeOf(cjs.ProviderCredentials) === AWS.Credentials,
+  // The rejected-key listener (on AWS.events) is installed once for both copies.
+  retryListenersOnAwsEvents: (AWS.events._events.retry ?? []).length,
   awsSdkCopies: Object.keys(require.cache).filter((file) => /[\\\\/]aws-sdk[\\\\/]lib[\\\\/]core\\.js$/.test(file)).length,
 }));
 `,
@@ -73,6 +75,7 @@ console.log(JSON.stringify({
       cjsIsAppCredentials: true,
       esmBase: true,
       cjsBase: true,
+      retryListenersOnAwsEvents: 1,
       awsSdkCopies: 1,
     });
   });

@@ -9,17 +9,18 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 describe("@irsa/aws-sdk-v2 against the local IRSA world", () => {
   let world: IrsaWorld;
   const closers: Array<() => void> = [];
-  const savedEnv = { ...process.env };
   const savedGlobalCredentials = AWS.config.credentials;
 
+  const savedMetadataDisabled = process.env.AWS_EC2_METADATA_DISABLED;
+
   beforeAll(() => {
-    // No SDK may go looking for IMDS; v2's maintenance notice would only add noise.
+    // No SDK may go looking for IMDS.
     process.env.AWS_EC2_METADATA_DISABLED = "true";
-    process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = "1";
   });
 
   afterAll(() => {
-    process.env = savedEnv;
+    if (savedMetadataDisabled === undefined) delete process.env.AWS_EC2_METADATA_DISABLED;
+    else process.env.AWS_EC2_METADATA_DISABLED = savedMetadataDisabled;
   });
 
   beforeEach(async () => {

@@ -20,7 +20,7 @@ const REQUESTS = 3;
 
 export async function runV2App(say: (line: string) => void = console.log): Promise<V2AppResult> {
   const world = await startIrsaWorld();
-  const savedEnv = { ...process.env };
+  const savedEnv = Object.fromEntries(Object.keys(world.env).map((name) => [name, process.env[name]]));
   const savedCredentials = AWS.config.credentials;
   // `new WebIdentityCredentials()` reads the environment, as it would in a pod.
   Object.assign(process.env, world.env);
@@ -50,7 +50,10 @@ export async function runV2App(say: (line: string) => void = console.log): Promi
   } finally {
     credentials.close();
     AWS.config.credentials = savedCredentials;
-    process.env = savedEnv;
+    for (const [name, value] of Object.entries(savedEnv)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
     await world.close();
   }
 }

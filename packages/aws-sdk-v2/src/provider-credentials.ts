@@ -246,8 +246,11 @@ export class ProviderCredentials<
       (set) => {
         state.last = set;
         state.rejected = false;
-        state.lastHandedOut = set.accessKeyId;
-        if (callback) queueMicrotask(() => callback());
+        queueMicrotask(() => {
+          // v2 signs inside the callback, reading the fields: record the key it reads.
+          state.lastHandedOut = this.#current()?.accessKeyId;
+          callback?.();
+        });
       },
       (error: unknown) => {
         if (callback) {

@@ -68,12 +68,13 @@ function pick(value: string | undefined): string | undefined {
 }
 
 /** A value and the name under which the user set it, for messages. */
-interface Named<T> {
+export interface Named<T> {
   value: T;
   name: string;
 }
 
-function optionOrEnv(option: string | undefined, optionName: string, env: Env, variable: string): Named<string> | undefined {
+/** The option if set, else the variable; blank counts as unset. Also used by the chain's sources. */
+export function optionOrEnv(option: string | undefined, optionName: string, env: Env, variable: string): Named<string> | undefined {
   const fromOption = pick(option);
   if (fromOption !== undefined) return { value: fromOption, name: `option \`${optionName}\`` };
   const fromEnv = pick(env[variable]);
@@ -147,6 +148,22 @@ export function resolveWebIdentityConfig(init: WebIdentityConfigInit, env: Env):
     ...region,
     endpointFromEnv: resolveEndpointFromEnv(init, env),
   };
+}
+
+/** True for `arn:PARTITION:iam::ACCOUNT:role/[PATH/]NAME`, the shape IAM gives role ARNs. */
+export function isRoleArn(value: string): boolean {
+  return ROLE_ARN_PATTERN.test(value);
+}
+
+/**
+ * Region and explicit endpoint of STS calls that do not start from web identity settings (the
+ * `roleChain` hops after container or IMDS credentials); same rules as for web identity.
+ */
+export function resolveStsTarget(
+  init: Pick<WebIdentityConfigInit, "region" | "clientConfig" | "hasStsClient">,
+  env: Env,
+): Pick<ResolvedWebIdentityConfig, "region" | "regionSource" | "endpointFromEnv"> {
+  return { ...resolveRegion(init, env), endpointFromEnv: resolveEndpointFromEnv(init, env) };
 }
 
 function validRegion(value: string, name: string): string {

@@ -152,3 +152,87 @@ export class StsRequestError extends IrsaCredentialsError {
     if (details.claims !== undefined) this.claims = details.claims;
   }
 }
+
+/** Facts about a failed `AssumeRole` hop of a `roleChain`. */
+export interface RoleChainFailureDetails {
+  /** Index of the hop in `roleChain` (0 = the first role assumed after the base credentials). */
+  hopIndex: number;
+  /** The role that hop tried to assume. */
+  roleArn: string;
+  /** STS error code, modeled names normalised. */
+  code: string;
+  httpStatus?: number;
+  requestId?: string;
+  /** STS calls made for this hop in this fetch. */
+  attempts: number;
+  recoverable: boolean;
+  cause?: unknown;
+}
+
+/**
+ * An `sts:AssumeRole` hop of a `roleChain` failed. The message names the hop (its index and role
+ * ARN), who signed it, the STS code and request id and what to check.
+ */
+export class RoleChainError extends IrsaCredentialsError {
+  override name = "RoleChainError";
+  readonly hopIndex: number;
+  readonly roleArn: string;
+  readonly code: string;
+  readonly httpStatus?: number;
+  readonly requestId?: string;
+  readonly attempts: number;
+  constructor(message: string, details: RoleChainFailureDetails) {
+    super(message, { tryNextLink: false, recoverable: details.recoverable, cause: details.cause });
+    this.hopIndex = details.hopIndex;
+    this.roleArn = details.roleArn;
+    this.code = details.code;
+    this.attempts = details.attempts;
+    if (details.httpStatus !== undefined) this.httpStatus = details.httpStatus;
+    if (details.requestId !== undefined) this.requestId = details.requestId;
+  }
+}
+
+/** Which source of `fromWebIdentityChain` a report line or an error is about. */
+export type ChainSourceName = "webIdentity" | "container" | "imds";
+
+/**
+ * A configured fallback source (container credentials or IMDS) could not deliver credentials. The
+ * message names the endpoint and what went wrong; never a token or a secret.
+ */
+export class CredentialSourceError extends IrsaCredentialsError {
+  override name = "CredentialSourceError";
+  readonly source: ChainSourceName;
+  /** HTTP status of the endpoint's answer, when there was one. */
+  readonly httpStatus?: number;
+  constructor(message: string, details: { source: ChainSourceName; recoverable: boolean; httpStatus?: number; cause?: unknown }) {
+    super(message, { tryNextLink: false, recoverable: details.recoverable, cause: details.cause });
+    this.source = details.source;
+    if (details.httpStatus !== undefined) this.httpStatus = details.httpStatus;
+  }
+}
+
+/** One line of a chain's report: what happened to one source. */
+export interface ChainSourceReport {
+  source: ChainSourceName;
+  outcome: "skipped" | "failed";
+  /** Why it was skipped or how it failed. Never a value of a variable. */
+  reason: string;
+}
+
+/**
+ * No source of `fromWebIdentityChain` delivered credentials, and none was configured in a way that
+ * makes its failure final. The message lists every source with why it was skipped or how it
+ * failed, and the names (never the values) of the `AWS_*` variables that were set.
+ */
+export class CredentialChainError extends IrsaCredentialsError {
+  override name = "CredentialChainError";
+  readonly sources: readonly ChainSourceReport[];
+  /** Names of the `AWS_*` environment variables that were set; never their values. */
+  readonly variablesSeen: readonly string[];
+  constructor(message: string, details: { sources: ChainSourceReport[]; variablesSeen: string[]; recoverable: boolean; cause?: unknown }) {
+    // Nothing here demanded to stop: an outer chain may try its next link.
+    super(message, { tryNextLink: true, recoverable: details.recoverable, cause: details.cause });
+    this.sources = details.sources;
+    this.variablesSeen = details.variablesSeen;
+  }
+}

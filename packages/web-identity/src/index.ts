@@ -30,3 +30,25 @@ export { FALLBACK_REGION, MAX_DURATION_SECONDS, MIN_DURATION_SECONDS } from "./c
 export { MAX_TOKEN_FILE_BYTES } from "./token-file.js";
 export { StsRequestError, TokenFileError } from "./errors.js";
 export type { StsFailureDetails, TokenClaims, TokenFileProblem } from "./errors.js";
+export { fromWebIdentityChain, DEFAULT_FALLBACKS } from "./chain.js";
+export type {
+  FallbackSourceName,
+  FromWebIdentityChainInit,
+  WebIdentityChainProvider,
+  WebIdentityChainProviderStats,
+} from "./chain.js";
+export type { ContainerCredentialsInit } from "./container-config.js";
+export { DEFAULT_CONTAINER_MAX_ATTEMPTS, DEFAULT_CONTAINER_TIMEOUT_MS } from "./container-config.js";
+export type { InstanceMetadataInit } from "./imds-source.js";
+export { DEFAULT_IMDS_NUM_ATTEMPTS, DEFAULT_IMDS_TIMEOUT_MS } from "./imds-source.js";
+export type { RoleChainHop } from "./role-chain.js";
+export { MAX_CHAINED_DURATION_SECONDS } from "./role-chain.js";
+export { CredentialChainError, CredentialSourceError, RoleChainError } from "./errors.js";
+export type { ChainSourceName, ChainSourceReport, RoleChainFailureDetails } from "./errors.js";
+export {
+  autoInvalidationPlugin,
+  withAutoInvalidation,
+  DEFAULT_AUTO_INVALIDATION_COOLDOWN_MS,
+  DEFAULT_REJECTED_CREDENTIALS_CODES,
+} from "./invalidate-on-rejection.js";
+export type { AutoInvalidationInit, ClientWithMiddlewareStack, InvalidatableCredentialProvider } from "./invalidate-on-rejection.js";

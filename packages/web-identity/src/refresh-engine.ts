@@ -211,7 +211,8 @@ class RefreshEngine {
         advisoryWindowMs: this.options.advisoryWindowMs,
         mandatoryWindowMs: this.options.mandatoryWindowMs,
       });
-      refreshAt = drawRefreshAt(expiration, windows, this.options.jitter, this.options.random);
+      // Whole milliseconds, like the clock: stats and timers then land exactly on the instant.
+      refreshAt = Math.ceil(drawRefreshAt(expiration, windows, this.options.jitter, this.options.random));
       mandatoryAt = expiration - windows.mandatoryMs;
     }
     const safe = redactedCredentials(identity);
@@ -264,7 +265,7 @@ class RefreshEngine {
     });
     const cause = `${errorName(error)}: ${errorMessage(error)}`;
     if (recoverable && this.cached !== undefined) {
-      const until = at + drawDurationMs(this.options.failureBackoffMs, this.options.random);
+      const until = at + Math.ceil(drawDurationMs(this.options.failureBackoffMs, this.options.random));
       this.backoffUntil = until;
       this.emit({ type: "backoff", at, until });
       this.log(
@@ -277,7 +278,9 @@ class RefreshEngine {
       this.log("debug", `credential fetch failed (${reason}), nothing cached, raising: ${cause}`);
     } else {
       const range = this.options.errorCacheMs;
-      if (range !== undefined) this.errorCache = { error, until: at + drawDurationMs(range, this.options.random) };
+      if (range !== undefined) {
+        this.errorCache = { error, until: at + Math.ceil(drawDurationMs(range, this.options.random)) };
+      }
       this.log(
         background ? "error" : "debug",
         `credential refresh failed (${reason}) with a non-recoverable error${
@@ -303,7 +306,9 @@ class RefreshEngine {
   private armTimer(at: number): void {
     this.clearTimer();
     if (!this.options.proactive || this.closed || !Number.isFinite(at)) return;
-    const delay = Math.min(Math.max(at - this.options.now(), 0), MAX_TIMER_DELAY_MS);
+    // Whole milliseconds, rounded up: a clock reads whole milliseconds, so a fractional delay
+    // would fire just before the instant and re-arm with a zero delay, over and over.
+    const delay = Math.min(Math.max(Math.ceil(at - this.options.now()), 0), MAX_TIMER_DELAY_MS);
     // The global setTimeout, looked up now, so fake timers installed by tests apply.
     const timer = setTimeout(() => this.onTimer(), delay);
     timer.unref?.();

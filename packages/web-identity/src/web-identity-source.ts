@@ -8,35 +8,20 @@ import type { AwsCredentialIdentity } from "@smithy/types";
 import { resolveWebIdentityConfig, FALLBACK_REGION, type RegionSource, type ResolvedWebIdentityConfig } from "./config.js";
 import { StsRequestError, describeClaims } from "./errors.js";
 import type { Logger } from "./logger.js";
+import { assumeRoleChain, validateRoleChain, type RoleChainHop } from "./role-chain.js";
 import { generateRoleSessionName } from "./session-name.js";
+import { resolveStsAttemptPolicy, runStsAttempts, type StsRetryOptions } from "./sts-attempts.js";
 import { StsClientHolder, assumeRoleWithWebIdentity } from "./sts-client.js";
-import { classifyStsError, type StsErrorClassification } from "./sts-errors.js";
+import type { StsErrorClassification } from "./sts-errors.js";
 import { readWebIdentityToken, type ReadFileCapped, type WebIdentityToken } from "./token-file.js";
 
-/** STS calls per fetch, all causes together. */
-export const DEFAULT_STS_MAX_ATTEMPTS = 3;
-/** Each STS call is aborted after this long. With 3 attempts the whole fetch stays under ~7 s. */
-export const DEFAULT_STS_ATTEMPT_TIMEOUT_MS = 2_000;
-/** Backoff before retry n is drawn in [base x 2^n / 2, base x 2^n), capped: 100-200 ms, then 200-400 ms. */
-export const DEFAULT_STS_RETRY_BASE_DELAY_MS = 100;
-export const DEFAULT_STS_RETRY_MAX_DELAY_MS = 1_000;
-
-/** How one fetch retries STS. The refresh engine's backoff applies between fetches. */
-export interface StsRetryOptions {
-  /** STS calls per fetch, including the immediate retry after a token rotation. Default 3. */
-  maxAttempts?: number;
-  /** Each STS call is aborted after this many milliseconds. Default 2000. */
-  attemptTimeoutMs?: number;
-  /** Base of the jittered exponential backoff between retries. Default 100 ms. */
-  baseDelayMs?: number;
-  /** Cap of one backoff delay. Default 1000 ms. */
-  maxDelayMs?: number;
-  /**
-   * Waits between retries and between token file reads. Default: a `setTimeout` promise. Tests
-   * and simulations inject their own so no wall time passes.
-   */
-  sleep?: (ms: number) => Promise<void>;
-}
+export {
+  DEFAULT_STS_ATTEMPT_TIMEOUT_MS,
+  DEFAULT_STS_MAX_ATTEMPTS,
+  DEFAULT_STS_RETRY_BASE_DELAY_MS,
+  DEFAULT_STS_RETRY_MAX_DELAY_MS,
+  type StsRetryOptions,
+} from "./sts-attempts.js";
 
 /** The web-identity source's settings; `fromWebIdentity` adds the refresh engine's. */
 export interface WebIdentitySourceInit {
@@ -71,7 +56,13 @@ export interface WebIdentitySourceInit {
    * its own: give it `maxAttempts: 1` so its retries do not multiply ours.
    */
   stsClient?: STSClient;
-  /** Retries inside one fetch. */
+  /**
+   * Cross-account roles assumed after the web identity role, in order, each with `sts:AssumeRole`
+   * signed by the previous credentials (same STS client and retry rules). The provider returns
+   * the last role's credentials. Default: none.
+   */
+  roleChain?: readonly RoleChainHop[];
+  /** Retries inside one fetch (the web identity call and each `roleChain` hop alike). */
   retry?: StsRetryOptions;
   /** SDK-style logger. Default: silent (the missing-region warning then goes to `process.emitWarning`). */
   logger?: Logger;
@@ -104,8 +95,6 @@ export interface WebIdentitySource {
   close(): void;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * The credential source behind `fromWebIdentity`: no cache of its own (the refresh engine is
  * the cache). Configuration is read on every call; the token is read on every STS call and not
@@ -114,12 +103,8 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams: WebIdentitySourceSeams = {}): WebIdentitySource {
   const env = seams.env ?? (() => process.env);
   const now = init.now ?? Date.now;
-  const random = init.random ?? Math.random;
-  const sleep = init.retry?.sleep ?? defaultSleep;
-  const maxAttempts = Math.max(1, init.retry?.maxAttempts ?? DEFAULT_STS_MAX_ATTEMPTS);
-  const attemptTimeoutMs = init.retry?.attemptTimeoutMs ?? DEFAULT_STS_ATTEMPT_TIMEOUT_MS;
-  const baseDelayMs = init.retry?.baseDelayMs ?? DEFAULT_STS_RETRY_BASE_DELAY_MS;
-  const maxDelayMs = init.retry?.maxDelayMs ?? DEFAULT_STS_RETRY_MAX_DELAY_MS;
+  const policy = resolveStsAttemptPolicy(init.retry, init.random ?? Math.random);
+  const { sleep } = policy;
   const clients = new StsClientHolder({ clientConfig: init.clientConfig, stsClient: init.stsClient });
   let generatedSessionName: string | undefined;
   let warnedFallbackRegion = false;
@@ -127,11 +112,6 @@ export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams:
 
   const readToken = (path: string): Promise<WebIdentityToken> =>
     readWebIdentityToken(path, { now, sleep, readFile: seams.readFile });
-
-  const backoff = (retry: number): number => {
-    const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** retry);
-    return ceiling / 2 + random() * (ceiling / 2);
-  };
 
   const warnFallbackRegion = () => {
     if (warnedFallbackRegion) return;
@@ -149,6 +129,7 @@ export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams:
       { ...init, clientConfig: init.clientConfig, hasStsClient: init.stsClient !== undefined },
       env(),
     );
+    const hops = validateRoleChain(init.roleChain);
     const roleSessionName = config.roleSessionName ?? (generatedSessionName ??= generateRoleSessionName());
     info = { region: config.region, regionSource: config.regionSource, roleArn: config.roleArn, roleSessionName };
     if (config.regionSource === "fallback") warnFallbackRegion();
@@ -156,11 +137,13 @@ export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams:
 
     let token = await readToken(config.webIdentityTokenFile);
     let rereadAfterRejection = false;
-    for (let attempt = 1; ; attempt++) {
-      try {
+    const base = await runStsAttempts(policy, {
+      label: `AssumeRoleWithWebIdentity ${config.roleArn}`,
+      logger: init.logger,
+      send: async (attempt) => {
         init.logger?.debug?.(
           `@irsa/web-identity: AssumeRoleWithWebIdentity ${config.roleArn} as ${roleSessionName} ` +
-            `(attempt ${attempt}/${maxAttempts}, ${describeClaims(token.claims)})`,
+            `(attempt ${attempt}/${policy.maxAttempts}, ${describeClaims(token.claims)})`,
         );
         const output = await assumeRoleWithWebIdentity(
           client,
@@ -172,31 +155,34 @@ export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams:
             Policy: init.policy,
             PolicyArns: init.policyArns,
           },
-          attemptTimeoutMs,
+          policy.attemptTimeoutMs,
         );
         return toCredentials(output, config, token, attempt);
-      } catch (error) {
-        if (error instanceof StsRequestError) throw error;
-        const failure = classifyStsError(error);
-        const lastAttempt = attempt >= maxAttempts;
-        if (failure.action === "reread-token" && !rereadAfterRejection && !lastAttempt) {
-          rereadAfterRejection = true;
-          const fresh = await readToken(config.webIdentityTokenFile);
-          if (!fresh.sameAs(token)) {
-            init.logger?.info?.(`@irsa/web-identity: STS rejected the token (${failure.code}); the file was rotated, retrying with the new token`);
-            token = fresh;
-            continue;
-          }
-        } else if (failure.action === "retry" && !lastAttempt) {
-          const delay = backoff(attempt);
-          init.logger?.debug?.(`@irsa/web-identity: STS call failed (${failure.code}); retrying in ${Math.round(delay)} ms`);
-          await sleep(delay);
-          token = await readToken(config.webIdentityTokenFile);
-          continue;
-        }
-        throw stsFailure(failure, error, config, token, attempt);
-      }
-    }
+      },
+      // A rejected token: if kubelet rotated the file meanwhile, try once more at once.
+      retryNow: async (failure) => {
+        if (failure.action !== "reread-token" || rereadAfterRejection) return false;
+        rereadAfterRejection = true;
+        const fresh = await readToken(config.webIdentityTokenFile);
+        if (fresh.sameAs(token)) return false;
+        init.logger?.info?.(`@irsa/web-identity: STS rejected the token (${failure.code}); the file was rotated, retrying with the new token`);
+        token = fresh;
+        return true;
+      },
+      beforeRetry: async () => {
+        token = await readToken(config.webIdentityTokenFile);
+      },
+      fail: (failure, error, attempts) => stsFailure(failure, error, config, token, attempts),
+    });
+    if (hops.length === 0) return base;
+    return assumeRoleChain(hops, base, {
+      clients,
+      base: client,
+      policy,
+      defaultSessionName: roleSessionName,
+      baseDescription: `web identity role ${config.roleArn}`,
+      logger: init.logger,
+    });
   };
 
   // defineProperties, not Object.assign: assign would read the getter once and freeze `info`.

@@ -1,0 +1,261 @@
+// The fleet: pods starting together, replaced over the day, each with an application making
+// requests through a v3 client's credential memo (the real @smithy/core memoizeIdentityProvider,
+// on the simulated clock) over either our real refresh engine or a model of the SDK's own
+// fromTokenFile (no cache of its own: one STS call per call). Everything runs in simulated time.
+import { withCredentialCache } from "@irsa/web-identity";
+import { memoizeIdentityProvider } from "@smithy/core";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
+import { seededRandom } from "./seeded-random.js";
+import { SimulatedSts, type CallKind } from "./simulated-sts.js";
+import { SimulatedTime } from "./simulated-time.js";
+
+const SECOND_MS = 1_000;
+const HOUR_MS = 3_600_000;
+/** The v3 client calls its provider again when the set is this close to expiry (@smithy/core EXPIRATION_MS). */
+export const V3_MEMO_WINDOW_MS = 300_000;
+
+export interface FleetConfig {
+  readonly pods: number;
+  /** Pods start uniformly within this window at time 0. */
+  readonly startWindowMs: number;
+  readonly durationMs: number;
+  readonly credentialLifetimeMs: number;
+  /** Share of the pods replaced per hour, at uniformly random instants. */
+  readonly replacedPerHour: number;
+  readonly stsLatencyMs: readonly [number, number];
+  readonly rateLimitPerSecond: number;
+  /** Each pod's application makes one request per interval (random phase). */
+  readonly requestIntervalMs: number;
+  readonly seed: number;
+}
+
+/** The issue's fleet: 10,000 pods over 24 hours. */
+export const FULL_FLEET: FleetConfig = {
+  pods: 10_000,
+  startWindowMs: 60_000,
+  durationMs: 24 * HOUR_MS,
+  credentialLifetimeMs: HOUR_MS,
+  replacedPerHour: 0.1,
+  stsLatencyMs: [50, 150],
+  rateLimitPerSecond: 600,
+  requestIntervalMs: 1_000,
+  seed: 20_261_127,
+};
+
+/** What answers each pod's v3 client: our engine with a given jitter, or the SDK model. */
+export type FleetDesign = { readonly kind: "ours"; readonly jitter?: number } | { readonly kind: "v3-model" };
+
+export interface FleetFigures {
+  readonly design: FleetDesign;
+  readonly pods: number;
+  readonly podDays: number;
+  readonly firstFetchCalls: number;
+  readonly refreshCalls: number;
+  readonly stsCalls: number;
+  readonly throttledCalls: number;
+  /** Least number of STS calls this fleet could make: each pod, one per credential lifetime begun. */
+  readonly minimumStsCalls: number;
+  readonly stsCallsPerPodDay: number;
+  readonly refreshCallsPerPodDay: number;
+  readonly perSecond: {
+    readonly refreshPeak: number;
+    readonly refreshP99: number;
+    readonly allPeak: number;
+    readonly allP99: number;
+    readonly throttledPeak: number;
+    readonly waitedPeak: number;
+  };
+  /** Requests that waited for STS: at a pod's start, and later (refreshes). */
+  readonly waitedAtStart: number;
+  readonly waitedAfterStart: number;
+  readonly failedRequests: number;
+  /** STS calls per second over the day (for the plot). */
+  readonly callsPerSecond: Uint32Array;
+}
+
+interface Pod {
+  alive: boolean;
+  readonly startedAt: number;
+  endedAt: number | undefined;
+  hasCredentials: boolean;
+  /** Requests waiting for the memo. */
+  outstanding: number;
+  /** The set the memo returned last. */
+  last: AwsCredentialIdentity | undefined;
+  readonly phaseMs: number;
+  readonly memo: AwsCredentialIdentityProvider;
+  readonly close: () => void;
+}
+
+/** Runs one design over the fleet; deterministic for a given config. */
+export async function simulateFleet(config: FleetConfig, design: FleetDesign): Promise<FleetFigures> {
+  const time = new SimulatedTime(0);
+  const seconds = Math.ceil(config.durationMs / SECOND_MS);
+  const fleetRandom = seededRandom(config.seed);
+  const engineRandom = seededRandom(config.seed ^ 0x5bd1e995);
+  const sts = new SimulatedSts({
+    time,
+    random: seededRandom(config.seed ^ 0x27d4eb2f),
+    latencyMs: config.stsLatencyMs,
+    rateLimitPerSecond: config.rateLimitPerSecond,
+    credentialLifetimeMs: config.credentialLifetimeMs,
+    seconds,
+  });
+  const waitedPerSecond = new Uint32Array(seconds);
+  const counts = { waitedAtStart: 0, waitedAfterStart: 0, failedRequests: 0 };
+  const isExpired = (identity: AwsCredentialIdentity) =>
+    identity.expiration !== undefined && identity.expiration.getTime() - time.now() < V3_MEMO_WINDOW_MS;
+  const requiresRefresh = (identity: AwsCredentialIdentity) => identity.expiration !== undefined;
+
+  const startPod = (at: number): Pod => {
+    const pod = { alive: true, startedAt: at, endedAt: undefined, hasCredentials: false, outstanding: 0, last: undefined } as Partial<Pod> & {
+      hasCredentials: boolean;
+    };
+    const source: AwsCredentialIdentityProvider = () => {
+      const kind: CallKind = pod.hasCredentials ? "refresh" : "first";
+      return sts.assumeRole(kind).then((identity) => {
+        pod.hasCredentials = true;
+        return identity;
+      });
+    };
+    let provider: AwsCredentialIdentityProvider = source;
+    let close = () => {};
+    if (design.kind === "ours") {
+      const engine = withCredentialCache(source, {
+        now: time.now,
+        random: engineRandom,
+        ...(design.jitter !== undefined ? { jitter: design.jitter } : {}),
+      });
+      provider = engine;
+      close = () => engine.close();
+    }
+    const full = Object.assign(pod, {
+      phaseMs: Math.floor(fleetRandom() * config.requestIntervalMs),
+      memo: memoizeIdentityProvider(provider, isExpired, requiresRefresh) as AwsCredentialIdentityProvider,
+      close,
+    }) as Pod;
+    time.at(at, () => request(full));
+    return full;
+  };
+
+  /** The first request instant of this pod at or after `at`. */
+  const nextRequestAt = (pod: Pod, at: number) => {
+    const base = pod.startedAt + pod.phaseMs;
+    if (at <= base) return base;
+    return base + Math.ceil((at - base) / config.requestIntervalMs) * config.requestIntervalMs;
+  };
+
+  // A request served from the memo without calling the provider changes nothing: the next one
+  // that matters is the first inside the memo's window, so the simulation jumps there.
+  const request = (pod: Pod): void => {
+    if (!pod.alive) return;
+    const now = time.now();
+    const last = pod.last;
+    if (pod.outstanding === 0 && last?.expiration !== undefined && last.expiration.getTime() - now >= V3_MEMO_WINDOW_MS) {
+      time.at(nextRequestAt(pod, last.expiration.getTime() - V3_MEMO_WINDOW_MS), () => request(pod));
+      return;
+    }
+    const atStart = !pod.hasCredentials;
+    pod.outstanding++;
+    pod.memo().then(
+      (identity) => {
+        pod.outstanding--;
+        pod.last = identity;
+        if (time.now() > now) countWait(now, atStart);
+      },
+      () => {
+        pod.outstanding--;
+        counts.failedRequests++;
+        if (time.now() > now) countWait(now, atStart);
+      },
+    );
+    time.at(nextRequestAt(pod, now + 1), () => request(pod));
+  };
+
+  const countWait = (issuedAt: number, atStart: boolean) => {
+    if (atStart) counts.waitedAtStart++;
+    else counts.waitedAfterStart++;
+    const second = Math.floor(issuedAt / SECOND_MS);
+    if (second < seconds) waitedPerSecond[second]!++;
+  };
+
+  const restoreTimers = time.installTimers();
+  const pods: Pod[] = [];
+  const retired: Pod[] = [];
+  try {
+    for (let index = 0; index < config.pods; index++) pods.push(startPod(Math.floor(fleetRandom() * config.startWindowMs)));
+    const replacementsPerHour = Math.round(config.pods * config.replacedPerHour);
+    for (let hour = 0; hour * HOUR_MS < config.durationMs; hour++) {
+      for (let replacement = 0; replacement < replacementsPerHour; replacement++) {
+        const at = hour * HOUR_MS + Math.floor(fleetRandom() * HOUR_MS);
+        if (at >= config.durationMs) continue;
+        time.at(at, () => {
+          const slot = Math.floor(fleetRandom() * pods.length);
+          const old = pods[slot]!;
+          old.alive = false;
+          old.endedAt = time.now();
+          old.close();
+          retired.push(old);
+          pods[slot] = startPod(time.now());
+        });
+      }
+    }
+    await time.runUntil(config.durationMs);
+  } finally {
+    for (const pod of pods) pod.close();
+    restoreTimers();
+  }
+
+  let podMs = 0;
+  let minimumStsCalls = 0;
+  for (const pod of [...retired, ...pods]) {
+    const lived = (pod.endedAt ?? config.durationMs) - pod.startedAt;
+    podMs += lived;
+    minimumStsCalls += Math.max(1, Math.ceil(lived / config.credentialLifetimeMs));
+  }
+  const podDays = podMs / (24 * HOUR_MS);
+  const firstFetchCalls = sum(sts.firstCalls);
+  const refreshCalls = sum(sts.refreshCalls);
+  const stsCalls = sum(sts.calls);
+  return {
+    design,
+    pods: retired.length + pods.length,
+    podDays,
+    firstFetchCalls,
+    refreshCalls,
+    stsCalls,
+    throttledCalls: sum(sts.throttled),
+    minimumStsCalls,
+    stsCallsPerPodDay: stsCalls / podDays,
+    refreshCallsPerPodDay: refreshCalls / podDays,
+    perSecond: {
+      refreshPeak: max(sts.refreshCalls),
+      refreshP99: percentile(sts.refreshCalls, 0.99),
+      allPeak: max(sts.calls),
+      allP99: percentile(sts.calls, 0.99),
+      throttledPeak: max(sts.throttled),
+      waitedPeak: max(waitedPerSecond),
+    },
+    ...counts,
+    callsPerSecond: sts.calls,
+  };
+}
+
+function sum(values: Uint32Array): number {
+  let total = 0;
+  for (const value of values) total += value;
+  return total;
+}
+
+function max(values: Uint32Array): number {
+  let highest = 0;
+  for (const value of values) if (value > highest) highest = value;
+  return highest;
+}
+
+/** The value below which `share` of the seconds fall (nearest rank). */
+export function percentile(values: Uint32Array, share: number): number {
+  if (values.length === 0) return 0;
+  const sorted = Uint32Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.ceil(share * sorted.length) - 1)]!;
+}
