@@ -18,8 +18,13 @@ export default defineConfig({
   test: {
     include: ["packages/*/src/**/*.test.ts", "test/**/*.test.ts"],
     environment: "node",
-    // The SDK's notice that its 2027 releases need Node 22 is noise in test output on Node 20.
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    env: {
+      // The SDK's notice that its 2027 releases need Node 22 is noise in test output on Node 20.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      // A safety net: an IMDS lookup that a test forgot to point at the local emulator goes to a
+      // closed loopback port, never to 169.254.169.254. Tests of IMDS set their own endpoint.
+      AWS_EC2_METADATA_SERVICE_ENDPOINT: "http://127.0.0.1:9",
+    },
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: "forks",

@@ -5,7 +5,7 @@
 
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { startIrsaWorld, type IrsaWorld } from "@irsa/testing";
-import { withAutoInvalidation, type WebIdentityCredentialProvider } from "@irsa/web-identity";
+import { autoInvalidationPlugin, withAutoInvalidation, type WebIdentityCredentialProvider } from "@irsa/web-identity";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { OutputCapture, SecretIndex } from "./redaction-capture.js";
 import { Closer, rejectionOf, worldInit } from "./web-identity-support.js";
@@ -60,7 +60,7 @@ describe("a service rejects the credentials", () => {
     ]);
   });
 
-  it("later requests of the same client are signed with the new set at once, though the client's memo holds the old one", async () => {
+  it("later requests of the same client are signed with the new set (the client's own memo was refreshed too)", async () => {
     const { provider, client } = setUp();
     await send(client);
     const first = provider.stats.accessKeyId!;
@@ -73,6 +73,21 @@ describe("a service rejects the credentials", () => {
     expect(assumeCalls()).toBe(2);
   });
 
+  it("as a plain plugin (middlewareStack.use): the same recovery", async () => {
+    const provider = closer.provider(worldInit(world, { logger: capture.logger }));
+    const client = closer.client(world, provider);
+    client.middlewareStack.use(autoInvalidationPlugin(provider, { logger: capture.logger }));
+    await send(client);
+    const first = provider.stats.accessKeyId!;
+    world.sts.expireCredentials(first);
+
+    await send(client);
+    await send(client);
+    const second = provider.stats.accessKeyId!;
+    expect(signers()).toEqual([first, first, second, second]);
+    expect(assumeCalls()).toBe(2);
+  });
+
   it("five concurrent requests rejected together: one refresh, all five succeed", async () => {
     const { provider, client } = setUp();
     await send(client);
@@ -81,6 +96,9 @@ describe("a service rejects the credentials", () => {
     const answers = await Promise.all(Array.from({ length: 5 }, () => send(client)));
     expect(answers.every((a) => a.Arn?.includes(":assumed-role/"))).toBe(true);
     expect(assumeCalls()).toBe(2);
+    const log = world.sts.requests.filter((r) => r.action === GET_CALLER_IDENTITY);
+    expect(log).toHaveLength(11); // the first call, five rejections, five single retries
+    expect(log.filter((r) => r.errorCode === "ExpiredToken")).toHaveLength(5);
     expect(new Set(signers().slice(-5))).toEqual(new Set([provider.stats.accessKeyId]));
   });
 

@@ -168,7 +168,10 @@ describe("irsa-credentials CLI", { timeout: SPAWN_TIMEOUT_MS }, () => {
     const unconfigured = await runCli(["process"], podEnv({ AWS_ROLE_ARN: undefined, AWS_WEB_IDENTITY_TOKEN_FILE: undefined }));
     expect(unconfigured.code).toBe(1);
     expect(unconfigured.stdout).toBe("");
-    expect(unconfigured.stderr).toMatch(/^irsa-credentials process: NotConfiguredError: .*AWS_ROLE_ARN/m);
+    // The CLI walks the whole chain: the error lists every source and why it was skipped.
+    expect(unconfigured.stderr).toMatch(/^irsa-credentials process: CredentialChainError: /m);
+    expect(unconfigured.stderr).toMatch(/web identity \(IRSA\): skipped: .*AWS_ROLE_ARN/);
+    expect(unconfigured.stderr).toMatch(/IMDS: skipped: .*AWS_EC2_METADATA_DISABLED/);
 
     world.sts.faults.failNext(1, { code: "AccessDenied", message: "Not authorized to perform sts:AssumeRoleWithWebIdentity" });
     const denied = await runCli(["process"], podEnv());

@@ -6,7 +6,7 @@
 import { inspect } from "node:util";
 import type { Logger } from "@irsa/web-identity";
 
-/** Length of the fragments looked for: any leaked piece of a secret this long or longer is found. */
+/** Length of the fragments looked for (a secret's first, middle and last 16 characters). */
 export const SECRET_FRAGMENT_LENGTH = 16;
 
 /** Where a secret was found: what kind of output, and which secret. */
@@ -16,27 +16,30 @@ export interface SecretHit {
 }
 
 /**
- * The secrets to look for. Each secret is registered whole and as three fragments (start, middle,
- * end), so a truncated or embedded copy is found too. A JWT is registered by its signature: the
+ * The secrets to look for. Each secret is registered as three fragments (start, middle, end), so a
+ * whole, truncated or embedded copy is found. A JWT is registered by its signature: the
  * header and the claims of every projected token look alike and are not secret once decoded
  * (error messages print `iss`/`sub`/`aud`/`exp` on purpose), but the signature is what makes the
  * token usable.
  */
 export class SecretIndex {
+  // Only fragments are kept (not whole secrets), so a long run can register thousands cheaply.
   readonly #fragments = new Map<string, string>();
-  readonly #known = new Set<string>();
+  #size = 0;
 
+  /** Number of secrets registered. */
   get size(): number {
-    return this.#known.size;
+    return this.#size;
   }
 
   /** Registers one secret under a label such as `secretAccessKey of ASIA...`. */
   add(label: string, secret: string): void {
-    if (secret.length < SECRET_FRAGMENT_LENGTH || this.#known.has(secret)) return;
-    this.#known.add(secret);
+    if (secret.length < SECRET_FRAGMENT_LENGTH || this.#fragments.has(secret.slice(0, SECRET_FRAGMENT_LENGTH))) return;
+    this.#size++;
     const middle = Math.floor((secret.length - SECRET_FRAGMENT_LENGTH) / 2);
     for (const start of [0, middle, secret.length - SECRET_FRAGMENT_LENGTH]) {
-      this.#fragments.set(secret.slice(start, start + SECRET_FRAGMENT_LENGTH), label);
+      // A copy, not a slice: V8 keeps a slice's whole parent string (a session token) alive.
+      this.#fragments.set(Buffer.from(secret.slice(start, start + SECRET_FRAGMENT_LENGTH)).toString(), label);
     }
   }
 
@@ -46,8 +49,8 @@ export class SecretIndex {
     this.add(label, signature !== undefined && signature.length >= SECRET_FRAGMENT_LENGTH ? signature : jwt);
   }
 
-  /** Registers the secret access key and session token of every set an STS issued. */
-  addIssued(issued: ReadonlyMap<string, { secretAccessKey: string; sessionToken: string }>): void {
+  /** Registers the secret access key and session token of every set an STS issued (again: no harm). */
+  addIssued(issued: Iterable<[string, { secretAccessKey: string; sessionToken: string }]>): void {
     for (const [accessKeyId, credentials] of issued) {
       this.add(`secretAccessKey of ${accessKeyId}`, credentials.secretAccessKey);
       this.add(`sessionToken of ${accessKeyId}`, credentials.sessionToken);

@@ -103,9 +103,9 @@ export async function simulateFleet(config: FleetConfig, design: FleetDesign): P
   });
   const waitedPerSecond = new Uint32Array(seconds);
   const counts = { waitedAtStart: 0, waitedAfterStart: 0, failedRequests: 0 };
-  const isExpired = (identity: AwsCredentialIdentity) =>
+  const isExpired = (identity: { expiration?: Date }) =>
     identity.expiration !== undefined && identity.expiration.getTime() - time.now() < V3_MEMO_WINDOW_MS;
-  const requiresRefresh = (identity: AwsCredentialIdentity) => identity.expiration !== undefined;
+  const requiresRefresh = (identity: { expiration?: Date }) => identity.expiration !== undefined;
 
   const startPod = (at: number): Pod => {
     const pod = { alive: true, startedAt: at, endedAt: undefined, hasCredentials: false, outstanding: 0, last: undefined } as Partial<Pod> & {

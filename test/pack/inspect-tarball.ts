@@ -120,7 +120,7 @@ function undeclaredImports(manifest: PackedManifest, entries: readonly TarballEn
   ]);
   const problems = new Set<string>();
   for (const entry of entries) {
-    if (!/^package\/dist\/.+\.(c|m)?js$|\.d\.(c|m)?ts$/.test(entry.path)) continue;
+    if (!/^package\/dist\/.+(\.[cm]?js|\.d\.[cm]?ts)$/.test(entry.path)) continue;
     const source = entry.content.toString("utf8");
     for (const pattern of SPECIFIER_PATTERNS) {
       for (const match of source.matchAll(pattern)) {

@@ -1,10 +1,10 @@
-import { fromWebIdentity, type CachedCredentialProvider, type FromWebIdentityInit } from "@irsa/web-identity";
+import { fromWebIdentityChain, type CachedCredentialProvider, type FromWebIdentityChainInit } from "@irsa/web-identity";
 
 /**
- * The provider behind both commands: web identity with the refresh engine.
- * TODO(chain): switch to `fromWebIdentityChain` (web identity, then container credentials, then
- * IMDS) once `@irsa/web-identity` exports it; the options are the same.
+ * The provider behind both commands: the web-identity chain (IRSA, then container credentials
+ * such as EKS Pod Identity, then IMDS) under one refresh engine. The sidecar's own container must
+ * not carry `AWS_CONTAINER_CREDENTIALS_*` pointing at the sidecar itself.
  */
-export function buildProvider(init: FromWebIdentityInit): CachedCredentialProvider {
-  return fromWebIdentity(init);
+export function buildProvider(init: FromWebIdentityChainInit): CachedCredentialProvider {
+  return fromWebIdentityChain(init);
 }

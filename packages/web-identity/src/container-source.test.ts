@@ -76,7 +76,7 @@ describe("EKS Pod Identity address (169.254.170.23)", () => {
   it("an address the SDK does not allow is a ConfigurationError, before any request", async () => {
     const seen: FromHttpOptions[] = [];
     const provider = chainOver({ AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://169.254.170.99/v1/credentials" }, seen);
-    const error = await provider().catch((e: unknown) => e as ConfigurationError);
+    const error = (await provider().catch((e: unknown) => e)) as ConfigurationError;
     expect(error).toBeInstanceOf(ConfigurationError);
     expect(error.message).toMatch(/AWS_CONTAINER_CREDENTIALS_FULL_URI .*refused by the AWS SDK/);
     expect(seen).toHaveLength(1);

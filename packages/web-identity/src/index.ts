@@ -16,6 +16,20 @@ export {
 export type { ClassifiedError } from "./errors.js";
 export type { Logger } from "./logger.js";
 export { SILENT_LOGGER } from "./logger.js";
+export {
+  DEFAULT_ERROR_CACHE_MS,
+  DEFAULT_FAILURE_BACKOFF_MS,
+  DEFAULT_JITTER,
+  DEFAULT_MANDATORY_WINDOW_MS,
+  DEFAULT_PROACTIVE,
+} from "./cache-options.js";
+export {
+  LONG_ADVISORY_WINDOW_MS,
+  MEDIUM_ADVISORY_WINDOW_MS,
+  SHORT_ADVISORY_WINDOW_MS,
+  tieredAdvisoryWindowMs,
+} from "./refresh-windows.js";
+export { REDACTED, redactSecrets, redactedCredentials } from "./redact.js";
 export { fromWebIdentity } from "./from-web-identity.js";
 export type { FromWebIdentityInit, WebIdentityCredentialProvider, WebIdentityProviderStats } from "./from-web-identity.js";
 export type { StsRetryOptions, WebIdentitySourceInit } from "./web-identity-source.js";

@@ -6,10 +6,12 @@
 //   - in the deserialize step (after signing, once per attempt) one reads which access key signed
 //     the request from its Authorization header (or a presigned X-Amz-Credential);
 //   - in the build step (around the SDK's retries and signing) one catches the rejection, calls
-//     `invalidate(key)`, waits for the new set and sends the request again, signed with it.
-// A v3 client keeps its own memo of the credentials and would sign later requests with the rejected
-// set until it nears expiry; the build-step middleware swaps a rejected identity for the
-// provider's current one before signing, so only the first request after a rejection pays for it.
+//     `invalidate(key)`, gets the new set and sends the request again.
+// A v3 client keeps its own memo of the credentials, and its SigV4 signer signs with that memo
+// (not with the identity resolved for the request). So the new set is fetched through the client's
+// memo, asked with `forceRefresh` only while it still holds the rejected key: the memo then holds
+// the new set, and later requests are signed with it too. The provider's single flight and the
+// invalidation make that one STS call, however many requests were rejected together.
 
 import type {
   AwsCredentialIdentity,
@@ -45,7 +47,7 @@ export const DEFAULT_REJECTED_CREDENTIALS_CODES: readonly string[] = [
  */
 export const DEFAULT_AUTO_INVALIDATION_COOLDOWN_MS = 60_000;
 
-/** Rejected keys remembered, to re-sign requests a v3 client's memo still signs with them. */
+/** Keys of the provider remembered, so a request signed with a recent (not only the current) set is recognised. */
 const REMEMBERED_KEYS = 32;
 
 /** The provider the plugin talks to: any provider of this package (`fromWebIdentity`, `withCredentialCache`, ...). */
@@ -71,6 +73,8 @@ export interface AutoInvalidationInit {
 /** A v3 client, as far as the plugin needs one. */
 export interface ClientWithMiddlewareStack {
   middlewareStack: { use(pluggable: Pluggable<any, any>): void };
+  /** The resolved configuration; its `credentials` is the client's memo of the provider. */
+  config?: { credentials?: unknown };
 }
 
 const INVALIDATE_MIDDLEWARE = "irsaAutoInvalidationMiddleware";
@@ -79,8 +83,9 @@ const SIGNING_KEY_MIDDLEWARE = "irsaSigningKeyRecorderMiddleware";
 /**
  * A v3 client plugin: when a service answers a request signed with `provider`'s credentials with
  * one of `errorCodes`, it calls `provider.invalidate(thatAccessKeyId)` and sends the request once
- * more with the new set. A second rejection is returned to the caller, not retried. Requests whose
- * body is a stream are not re-sent (it was consumed), but the key is still invalidated.
+ * more with the new set. A second rejection is returned to the caller, not retried (and pauses the
+ * plugin for `cooldownMs`). A request whose body is a stream is not sent again (the stream was
+ * consumed), but the key is still replaced, so the next request is signed with the new set.
  *
  * @example
  * const credentials = fromWebIdentity();
@@ -88,10 +93,11 @@ const SIGNING_KEY_MIDDLEWARE = "irsaSigningKeyRecorderMiddleware";
  * s3.middlewareStack.use(autoInvalidationPlugin(credentials));
  */
 export function autoInvalidationPlugin(provider: InvalidatableCredentialProvider, init: AutoInvalidationInit = {}): Pluggable<any, any> {
-  if (typeof provider !== "function" || typeof provider.invalidate !== "function" || typeof provider.peek !== "function") {
-    throw new TypeError("autoInvalidationPlugin(provider) needs a provider of @irsa/web-identity (with invalidate and peek).");
-  }
-  const state = new InvalidationState(provider, init);
+  checkProvider(provider);
+  return pluginOf(new InvalidationState(provider, init));
+}
+
+function pluginOf(state: InvalidationState): Pluggable<any, any> {
   return {
     applyToStack(stack) {
       stack.add(state.signingKeyRecorder(), { step: "deserialize", name: SIGNING_KEY_MIDDLEWARE, override: true });
@@ -100,32 +106,41 @@ export function autoInvalidationPlugin(provider: InvalidatableCredentialProvider
   };
 }
 
+function checkProvider(provider: InvalidatableCredentialProvider): void {
+  if (typeof provider !== "function" || typeof provider.invalidate !== "function" || typeof provider.peek !== "function") {
+    throw new TypeError("autoInvalidationPlugin(provider) needs a provider of @irsa/web-identity (with invalidate and peek).");
+  }
+}
+
 /** Adds `autoInvalidationPlugin(provider)` to `client` and returns the client. */
 export function withAutoInvalidation<C extends ClientWithMiddlewareStack>(
   client: C,
   provider: InvalidatableCredentialProvider,
   init?: AutoInvalidationInit,
 ): C {
-  client.middlewareStack.use(autoInvalidationPlugin(provider, init));
+  checkProvider(provider);
+  const credentials = client.config?.credentials;
+  const clientCredentials = typeof credentials === "function" ? (credentials as ClientCredentials) : undefined;
+  client.middlewareStack.use(pluginOf(new InvalidationState(provider, init ?? {}, clientCredentials)));
   return client;
 }
 
 class InvalidationState {
   readonly #provider: InvalidatableCredentialProvider;
+  readonly #clientCredentials: ClientCredentials | undefined;
   readonly #codes: ReadonlySet<string>;
   readonly #cooldownMs: number;
   readonly #logger: Logger | undefined;
   readonly #now: () => number;
   /** Keys this provider has held: only requests signed with one of them are ours to handle. */
   readonly #known = new Set<string>();
-  /** Keys a service rejected: a request the client still signs with one is re-signed first. */
-  readonly #rejected = new Set<string>();
   /** Which key signed the latest attempt of each request. */
   readonly #signedWith = new WeakMap<HandlerExecutionContext, string>();
   #pausedUntil = Number.NEGATIVE_INFINITY;
 
-  constructor(provider: InvalidatableCredentialProvider, init: AutoInvalidationInit) {
+  constructor(provider: InvalidatableCredentialProvider, init: AutoInvalidationInit, clientCredentials?: ClientCredentials) {
     this.#provider = provider;
+    this.#clientCredentials = clientCredentials;
     this.#codes = new Set(init.errorCodes ?? DEFAULT_REJECTED_CREDENTIALS_CODES);
     this.#cooldownMs = init.cooldownMs ?? DEFAULT_AUTO_INVALIDATION_COOLDOWN_MS;
     if (!(Number.isFinite(this.#cooldownMs) && this.#cooldownMs >= 0)) {
@@ -145,8 +160,7 @@ class InvalidationState {
 
   invalidator(): BuildMiddleware<any, any> {
     return (next, context) => async (args) => {
-      this.#remember(this.#known, this.#provider.peek().credentials?.accessKeyId);
-      await this.#replaceRejectedIdentity(context);
+      this.#remember(this.#provider.peek().credentials?.accessKeyId);
       try {
         return await next(args);
       } catch (error) {
@@ -170,14 +184,10 @@ class InvalidationState {
       throw rejection;
     }
     this.#provider.invalidate(key);
-    this.#remember(this.#rejected, key);
-    if (!isReplayable(args.request)) {
-      this.#log("info", `credentials ${key} rejected (${code}); invalidated, the request (a streamed body) is not sent again`);
-      throw rejection;
-    }
     let fresh: AwsCredentialIdentity;
     try {
-      fresh = await this.#provider();
+      // Also when the request cannot be sent again: the client's memo must let go of the key.
+      fresh = await this.#replacement(context, key);
     } catch (refreshError) {
       this.#log("warn", `credentials ${key} rejected (${code}); the refresh failed (${errorCode(refreshError)}), returning the rejection`);
       throw rejection;
@@ -186,7 +196,11 @@ class InvalidationState {
       this.#log("warn", `credentials ${key} rejected (${code}); no new set could be fetched, returning the rejection`);
       throw rejection;
     }
-    this.#remember(this.#known, fresh.accessKeyId);
+    if (!isReplayable(args.request)) {
+      this.#log("info", `credentials ${key} rejected (${code}); replaced by ${fresh.accessKeyId}, the request (a streamed body) is not sent again`);
+      throw rejection;
+    }
+    this.#remember(fresh.accessKeyId);
     setSelectedIdentity(context, fresh);
     this.#log("info", `credentials ${key} rejected (${code}); invalidated, sending the request once more with ${fresh.accessKeyId}`);
     try {
@@ -204,22 +218,27 @@ class InvalidationState {
     }
   }
 
-  /** The client's memo may still hold a rejected set: sign with the provider's current one instead. */
-  async #replaceRejectedIdentity(context: HandlerExecutionContext): Promise<void> {
-    const identity = selectedIdentity(context);
-    if (identity === undefined || !this.#rejected.has(identity.accessKeyId)) return;
-    const current = await this.#provider();
-    if (current.accessKeyId !== identity.accessKeyId) setSelectedIdentity(context, current);
+  /**
+   * The set the request is signed with next. Through the client's memo when there is one: asked
+   * plainly first (another request may have replaced the key already), with `forceRefresh` only
+   * while it still returns the rejected key.
+   */
+  async #replacement(context: HandlerExecutionContext, rejectedKey: string): Promise<AwsCredentialIdentity> {
+    const clientCredentials = this.#clientCredentials ?? clientCredentialsOf(context);
+    if (clientCredentials === undefined) return this.#provider();
+    const current = await clientCredentials();
+    if (current.accessKeyId !== rejectedKey) return current;
+    return clientCredentials({ forceRefresh: true });
   }
 
   #isRejection(error: unknown): boolean {
     return errorCodes(error).some((code) => this.#codes.has(code));
   }
 
-  #remember(keys: Set<string>, key: string | undefined): void {
-    if (key === undefined || keys.has(key)) return;
-    keys.add(key);
-    if (keys.size > REMEMBERED_KEYS) keys.delete(keys.values().next().value as string);
+  #remember(key: string | undefined): void {
+    if (key === undefined || this.#known.has(key)) return;
+    this.#known.add(key);
+    if (this.#known.size > REMEMBERED_KEYS) this.#known.delete(this.#known.values().next().value as string);
   }
 
   #log(level: keyof Logger, message: string): void {
@@ -229,6 +248,18 @@ class InvalidationState {
       // A failing logger must not change what the request returns.
     }
   }
+}
+
+/** A v3 client's resolved `credentials`: its memo around the configured provider. */
+type ClientCredentials = (options?: Record<string, unknown>) => Promise<AwsCredentialIdentity>;
+
+/** The client configuration travels with the selected auth scheme's signing properties. */
+function clientCredentialsOf(context: HandlerExecutionContext): ClientCredentials | undefined {
+  const signingProperties = context[SMITHY_CONTEXT_KEY]?.selectedHttpAuthScheme?.httpAuthOption?.signingProperties as
+    | { config?: { credentials?: unknown } }
+    | undefined;
+  const credentials = signingProperties?.config?.credentials;
+  return typeof credentials === "function" ? (credentials as ClientCredentials) : undefined;
 }
 
 /** Every spelling of an error's code: a v3 service exception's `name`, the raw `Code`, a `code`. */

@@ -387,6 +387,18 @@ describe("the proactive timer", () => {
     expect(source.calls).toBe(3);
   });
 
+  it("fires exactly at a drawn instant that is not a round number (whole milliseconds, no re-arm loop)", async () => {
+    const { source, provider, events } = await primed({ proactive: true, random: () => 0.123456789 });
+    const nextRefreshAt = provider.stats.nextRefreshAt!;
+    expect(Number.isInteger(nextRefreshAt)).toBe(true);
+    expect(nextRefreshAt).toBe(Math.ceil(REFRESH_AT + 0.123456789 * 0.5 * 14 * MINUTE));
+    await at(nextRefreshAt - 1);
+    expect(source.calls).toBe(1);
+    await at(nextRefreshAt);
+    expect(source.calls).toBe(2);
+    expect(events.at(-1)).toMatchObject({ type: "refresh-started", at: nextRefreshAt });
+  });
+
   it("re-arms when a backoff ends", async () => {
     const { source } = await primed({ proactive: true });
     await at(REFRESH_AT);
@@ -491,7 +503,7 @@ describe("what the engine shows", () => {
     await provider();
     expect(provider.peek().wouldBlock).toBe(false); // backoff: the cached set is served
     expect(provider.stats).toMatchObject({ failures: 1, backoffUntil: MANDATORY_AT + BACKOFF, nextRefreshAt: MANDATORY_AT + BACKOFF });
-    expect(withCredentialCache(source.provider).peek()).toEqual({ credentials: undefined, wouldBlock: true });
+    expect(cache(new ScriptedSource()).peek()).toEqual({ credentials: undefined, wouldBlock: true });
   });
 
   it("rejects invalid options with a ConfigurationError naming the option", () => {
@@ -504,6 +516,6 @@ describe("what the engine shows", () => {
     expect(() => withCredentialCache(source, { errorCacheMs: [-1, 5] })).toThrow(/errorCacheMs/);
     expect(() => withCredentialCache(source, { mandatoryWindowMs: Number.NaN })).toThrow(/mandatoryWindowMs/);
     expect(() => withCredentialCache(undefined as never)).toThrow(/credential provider function/);
-    expect(() => withCredentialCache(source, { errorCacheMs: 0 })).not.toThrow();
+    expect(() => withCredentialCache(source, { errorCacheMs: 0, proactive: false }).close()).not.toThrow();
   });
 });

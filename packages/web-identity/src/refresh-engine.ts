@@ -2,13 +2,12 @@
 //
 // Each call finds the engine in one phase, decided by the clock and the cached set:
 //
-//                  success                  now >= refreshAt           now >= expiration - mandatory
-//   EMPTY ------------------------> FRESH ------------------> ADVISORY ------------------------> MANDATORY
-//     ^  (callers wait, one fetch)    ^    (drawn per set)       |   (serve cached at once,           |
-//     |                               |                          |    one background refresh)         | now >= expiration
-//     +-- failure: raise, no backoff  +------ success -----------+------------------------------------+
-//                                     |                                                           v
-//                                     +------------------ success ----------------------------- EXPIRED
+//            fetch ok            refreshAt reached        expiration - mandatory     expiration
+//   EMPTY -------------> FRESH -----------------> ADVISORY ---------------------> MANDATORY -------> EXPIRED
+//    | ^                 ^   ^                      |                              |                 |
+//    +-+ fetch failed:   |   +-- background ok -----+                              |                 |
+//        raise,          +------------------------ shared blocking refresh ok -----+-----------------+
+//        no backoff
 //
 //   MANDATORY, EXPIRED and INVALIDATED (a service rejected the cached key): callers wait for one
 //   shared refresh. A recoverable failure serves the cached set (static stability) and starts a

@@ -157,12 +157,14 @@ function isRecoverableHopFailure(failure: StsErrorClassification): boolean {
   return failure.action === "retry" || failure.code === "ExpiredToken";
 }
 
-function hopHint(failure: StsErrorClassification, hop: RoleChainHop, signer: string): string {
+function hopHint(failure: StsErrorClassification, hop: RoleChainHop, hopIndex: number, signer: string): string {
   switch (failure.code) {
     case "AccessDenied":
       return (
         `check that the trust policy of ${hop.roleArn} allows sts:AssumeRole for the ${signer}` +
-        (hop.externalId !== undefined ? " with this ExternalId (sts:ExternalId condition)" : "") +
+        (hop.externalId !== undefined
+          ? " with this ExternalId (sts:ExternalId condition)"
+          : ` (if it has an sts:ExternalId condition, set \`roleChain[${hopIndex}].externalId\`)`) +
         ", and that the signing role's own policy allows sts:AssumeRole on it"
       );
     case "ExpiredToken":
@@ -186,7 +188,7 @@ function hopFailure(
   const where = [failure.httpStatus !== undefined ? `HTTP ${failure.httpStatus}` : undefined, `request id ${failure.requestId ?? "(none)"}`]
     .filter(Boolean)
     .join(", ");
-  const hint = hopHint(failure, facts.hop, facts.signer);
+  const hint = hopHint(failure, facts.hop, facts.hopIndex, facts.signer);
   const message =
     `${describeHop(facts.hopIndex, facts.hops, facts.hop.roleArn)} failed: ${failure.code} (${where}): ` +
     `${redactSecrets(failure.message)}. Signed by the ${facts.signer}. ` +
