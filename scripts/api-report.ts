@@ -1,11 +1,12 @@
 // `pnpm api:check` / `pnpm api:update`: the public surface of each publishable package, from its
 // built `dist/index.d.ts` (run `pnpm build` first).
-//   1. TSDoc: every export has a doc comment, and so does every field of an exported `*Init` /
-//      `*Options` type (the option contract). Other undocumented members are listed, not fatal.
+//   1. TSDoc: every export has a doc comment, so does every field of an exported `*Init` /
+//      `*Options` type (the option contract), and every factory (`fromX`, `createX`, ...) has an
+//      `@example`. Other undocumented members and other functions without examples are listed.
 //   2. API report: API Extractor writes the signatures to `packages/<pkg>/api/<name>.api.md`.
 //      `api:check` fails when the report differs from the checked-in one; `api:update` rewrites it,
 //      on purpose, so an API change shows up in review as a diff of that file.
-import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -50,9 +51,10 @@ async function main(): Promise<number> {
         failures += 1;
         continue;
       }
+      if (update) await mkdir(join(dir, REPORT_FOLDER), { recursive: true });
       const docs = tsdocCoverage(entry);
       const report = apiExtractorReport(dir, tempDir, update);
-      const docErrors = docs.undocumentedExports.length + docs.undocumentedOptions.length;
+      const docErrors = docs.undocumentedExports.length + docs.undocumentedOptions.length + docs.factoriesWithoutExample.length;
       const reportFailed = report.errors.length > 0;
       const ok = docErrors === 0 && !reportFailed;
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -60,13 +62,15 @@ async function main(): Promise<number> {
       const reportState = update ? (report.changed ? "report updated" : "report unchanged") : report.changed ? "report DIFFERS" : "report matches";
       console.log(
         `${ok ? "ok  " : "FAIL"} ${name}: ${docs.exportCount} exports, ${reportState} (${name}/${reportFile}), ` +
-          `${docs.undocumentedMembers.length} undocumented members (${seconds} s)`,
+          `${docs.undocumentedMembers.length} undocumented members, ${docs.withoutExample.length} functions/classes without @example (${seconds} s)`,
       );
       list("exports without a TSDoc comment", docs.undocumentedExports);
       list("option fields without a TSDoc comment", docs.undocumentedOptions);
+      list("factories without an @example", docs.factoriesWithoutExample);
       list("API report", report.errors);
       if (verbose) {
         list("members without a TSDoc comment", docs.undocumentedMembers);
+        list("functions and classes without an @example", docs.withoutExample);
         list("warnings", report.warnings);
       } else if (report.warnings.length > 0) {
         console.log(`  ${report.warnings.length} TSDoc/API Extractor warnings (--verbose lists them)`);

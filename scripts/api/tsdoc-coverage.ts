@@ -8,9 +8,16 @@ export interface TsdocCoverage {
   undocumentedOptions: string[];
   /** Other members (fields, methods) of exported types without a doc comment: reported, not fatal. */
   undocumentedMembers: string[];
+  /** Factories (`fromX`, `withX`, `toX`, `createX`, `startX`) whose comment has no `@example`: errors. */
+  factoriesWithoutExample: string[];
+  /** Other exported functions and classes whose comment has no `@example`: reported, not fatal. */
+  withoutExample: string[];
   /** Number of exports looked at. */
   exportCount: number;
 }
+
+/** The way into a package, in the AWS SDK v3 style: each one shows its use. */
+const FACTORY = /^(from|with|to|create|start)[A-Z]/;
 
 /** Option objects: every field is part of the documented contract (its meaning and default). */
 const OPTION_TYPE = /(Init|Options)$/;
@@ -27,18 +34,24 @@ export function tsdocCoverage(entryDts: string): TsdocCoverage {
     noEmit: true,
     skipLibCheck: true,
     types: [],
+    // tsup rolls the package's own declarations into this one file: only its comments matter,
+    // so imports are not followed (aws-sdk v2's types alone are ~1M lines).
+    noResolve: true,
   });
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(entryDts);
   const moduleSymbol = source && checker.getSymbolAtLocation(source);
   if (!moduleSymbol) throw new Error(`${entryDts}: not a module`);
 
-  const coverage: TsdocCoverage = { undocumentedExports: [], undocumentedOptions: [], undocumentedMembers: [], exportCount: 0 };
+  const coverage: TsdocCoverage = { undocumentedExports: [], undocumentedOptions: [], undocumentedMembers: [], factoriesWithoutExample: [], withoutExample: [], exportCount: 0 };
   for (const exported of checker.getExportsOfModule(moduleSymbol)) {
     coverage.exportCount += 1;
     const symbol = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
     const name = exported.getName();
     if (!isDocumented(symbol, checker)) coverage.undocumentedExports.push(name);
+    else if (symbol.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Class) && !hasTag(symbol, "example")) {
+      (FACTORY.test(name) ? coverage.factoriesWithoutExample : coverage.withoutExample).push(name);
+    }
     for (const member of ownMembers(symbol)) {
       if (isDocumented(member, checker) || isErrorNameOverride(symbol, member)) continue;
       const path = `${name}.${member.getName()}`;
@@ -55,6 +68,10 @@ function isDocumented(symbol: ts.Symbol, checker: ts.TypeChecker): boolean {
   return (symbol.getDeclarations() ?? []).some((declaration) => ts.getJSDocCommentsAndTags(declaration).length > 0);
 }
 
+function hasTag(symbol: ts.Symbol, tag: string): boolean {
+  return (symbol.getDeclarations() ?? []).some((declaration) => ts.getJSDocTags(declaration).some((found) => found.tagName.text === tag));
+}
+
 /** Members declared on the symbol itself (inherited ones are checked where they are declared). */
 function ownMembers(symbol: ts.Symbol): ts.Symbol[] {
   const members = new Set<ts.Symbol>(); // a get/set pair is one symbol
@@ -64,7 +81,8 @@ function ownMembers(symbol: ts.Symbol): ts.Symbol[] {
     for (const member of container.members) {
       if (ts.isConstructorDeclaration(member) || ts.isIndexSignatureDeclaration(member)) continue;
       if (ts.canHaveModifiers(member) && ts.getModifiers(member)?.some((modifier) => modifier.kind === ts.SyntaxKind.PrivateKeyword)) continue;
-      if (member.name && ts.isPrivateIdentifier(member.name)) continue;
+      // `#private` fields, and symbol-keyed members such as `[inspect.custom]` (standard meaning).
+      if (member.name && (ts.isPrivateIdentifier(member.name) || ts.isComputedPropertyName(member.name))) continue;
       const memberSymbol = (member as ts.Node & { symbol?: ts.Symbol }).symbol;
       if (memberSymbol) members.add(memberSymbol);
     }

@@ -80,11 +80,14 @@ interface Pod {
   hasCredentials: boolean;
   /** Requests waiting for the memo. */
   outstanding: number;
+  requestScheduled: boolean;
   /** The set the memo returned last. */
   last: AwsCredentialIdentity | undefined;
   readonly phaseMs: number;
   readonly memo: AwsCredentialIdentityProvider;
   readonly close: () => void;
+  /** Our engine's next refresh instant (ours only). */
+  readonly nextRefreshAt?: () => number | undefined;
 }
 
 /** Runs one design over the fleet; deterministic for a given config. */
@@ -108,7 +111,7 @@ export async function simulateFleet(config: FleetConfig, design: FleetDesign): P
   const requiresRefresh = (identity: { expiration?: Date }) => identity.expiration !== undefined;
 
   const startPod = (at: number): Pod => {
-    const pod = { alive: true, startedAt: at, endedAt: undefined, hasCredentials: false, outstanding: 0, last: undefined } as Partial<Pod> & {
+    const pod = { alive: true, startedAt: at, endedAt: undefined, hasCredentials: false, outstanding: 0, requestScheduled: false, last: undefined } as Partial<Pod> & {
       hasCredentials: boolean;
     };
     const source: AwsCredentialIdentityProvider = () => {
@@ -120,6 +123,7 @@ export async function simulateFleet(config: FleetConfig, design: FleetDesign): P
     };
     let provider: AwsCredentialIdentityProvider = source;
     let close = () => {};
+    let nextRefreshAt: (() => number | undefined) | undefined;
     if (design.kind === "ours") {
       const engine = withCredentialCache(source, {
         now: time.now,
@@ -128,13 +132,15 @@ export async function simulateFleet(config: FleetConfig, design: FleetDesign): P
       });
       provider = engine;
       close = () => engine.close();
+      nextRefreshAt = () => engine.stats.nextRefreshAt;
     }
     const full = Object.assign(pod, {
       phaseMs: Math.floor(fleetRandom() * config.requestIntervalMs),
       memo: memoizeIdentityProvider(provider, isExpired, requiresRefresh) as AwsCredentialIdentityProvider,
       close,
+      nextRefreshAt,
     }) as Pod;
-    time.at(at, () => request(full));
+    scheduleRequest(full, at);
     return full;
   };
 
@@ -145,14 +151,40 @@ export async function simulateFleet(config: FleetConfig, design: FleetDesign): P
     return base + Math.ceil((at - base) / config.requestIntervalMs) * config.requestIntervalMs;
   };
 
-  // A request served from the memo without calling the provider changes nothing: the next one
-  // that matters is the first inside the memo's window, so the simulation jumps there.
+  /** At most one request event per pod is pending. */
+  const scheduleRequest = (pod: Pod, at: number): void => {
+    if (pod.requestScheduled || !pod.alive) return;
+    pod.requestScheduled = true;
+    time.at(at, () => {
+      pod.requestScheduled = false;
+      request(pod);
+    });
+  };
+
+  /**
+   * A request the memo serves without calling its provider changes nothing and is not simulated:
+   * after each answer the pod's next request is the first one inside the memo's window (the memo
+   * calls its provider once less than the window remains, i.e. 1 ms after it opens), or the next
+   * one on its grid if the set it holds is already inside the window.
+   */
+  const scheduleNextUsefulRequest = (pod: Pod): void => {
+    const now = time.now();
+    const expiration = pod.last?.expiration?.getTime();
+    let next = expiration === undefined ? now + 1 : expiration - V3_MEMO_WINDOW_MS + 1;
+    // Our engine hands the memo a set it keeps until its refresh instant; until then, and while it
+    // backs off, every call is served from its cache without any effect (no state, no STS), so
+    // the next request that can change anything comes at that instant.
+    const engineNext = pod.nextRefreshAt?.();
+    if (next <= now && engineNext !== undefined) next = engineNext;
+    scheduleRequest(pod, nextRequestAt(pod, Math.max(now + 1, next)));
+  };
+
   const request = (pod: Pod): void => {
     if (!pod.alive) return;
     const now = time.now();
     const last = pod.last;
     if (pod.outstanding === 0 && last?.expiration !== undefined && last.expiration.getTime() - now >= V3_MEMO_WINDOW_MS) {
-      time.at(nextRequestAt(pod, last.expiration.getTime() - V3_MEMO_WINDOW_MS), () => request(pod));
+      scheduleNextUsefulRequest(pod);
       return;
     }
     const atStart = !pod.hasCredentials;
@@ -162,14 +194,19 @@ export async function simulateFleet(config: FleetConfig, design: FleetDesign): P
         pod.outstanding--;
         pod.last = identity;
         if (time.now() > now) countWait(now, atStart);
+        if (pod.outstanding === 0) scheduleNextUsefulRequest(pod);
       },
       () => {
         pod.outstanding--;
         counts.failedRequests++;
         if (time.now() > now) countWait(now, atStart);
+        if (pod.outstanding === 0) scheduleRequest(pod, nextRequestAt(pod, time.now() + 1));
       },
     );
-    time.at(nextRequestAt(pod, now + 1), () => request(pod));
+    // Still waiting once this instant settles: the pod's next requests join the wait.
+    time.afterSettle(() => {
+      if (pod.outstanding > 0) scheduleRequest(pod, nextRequestAt(pod, now + 1));
+    });
   };
 
   const countWait = (issuedAt: number, atStart: boolean) => {

@@ -30,6 +30,7 @@ export class SimulatedTime {
   #now: number;
   #order = 0;
   readonly #heap: ScheduledEvent[] = [];
+  #afterSettle: Array<() => void> = [];
 
   constructor(startMs = 0) {
     this.#now = startMs;
@@ -47,6 +48,14 @@ export class SimulatedTime {
     const event: ScheduledEvent = { time: Math.max(time, this.#now), order: this.#order++, run, cancelled: false };
     this.#push(event);
     return event;
+  }
+
+  /**
+   * Runs `run` once the promise jobs started at the current instant have settled, before the
+   * clock moves: e.g. to see whether a call is still waiting. `run` may only schedule events.
+   */
+  afterSettle(run: () => void): void {
+    this.#afterSettle.push(run);
   }
 
   /**
@@ -75,6 +84,12 @@ export class SimulatedTime {
       let next = this.#heap[0];
       if (next === undefined || next.time > this.#now) {
         await flushPromiseJobs();
+        // Checks only schedule events: no promise job to settle after them.
+        if (this.#afterSettle.length > 0) {
+          const checks = this.#afterSettle;
+          this.#afterSettle = [];
+          for (const check of checks) check();
+        }
         next = this.#heap[0];
         if (next === undefined || next.time > untilMs) break;
         this.#now = Math.max(this.#now, next.time);

@@ -267,6 +267,13 @@ export class ProviderCredentials<
  * (`fromWebIdentity`, `withCredentialCache`, a chain under one engine) or any
  * `AwsCredentialIdentityProvider`. Over one of ours, v2 and v3 clients share its cache; any other
  * provider is called on every `get` (it keeps its own cache, if any).
+ *
+ * @example
+ * ```ts
+ * const provider = fromWebIdentity();
+ * const s3v2 = new AWS.S3({ credentials: toV2Credentials(provider) });
+ * const s3v3 = new S3Client({ credentials: provider }); // the same cache and STS calls
+ * ```
  */
 export function toV2Credentials<P extends AwsCredentialIdentityProvider>(provider: P): ProviderCredentials<P> {
   return new ProviderCredentials(provider);

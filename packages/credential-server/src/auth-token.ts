@@ -87,6 +87,12 @@ const digest = (value: string) => createHash("sha256").update(value, "utf8").dig
  * Returns a check of an `Authorization` header value against `token`, in constant time: both
  * sides are hashed to equal-length digests first, so neither the content nor the length of the
  * token leaks through timing.
+ *
+ * @example
+ * ```ts
+ * const isAuthorized = createAuthTokenCheck(token);
+ * if (!isAuthorized(request.headers.authorization)) response.writeHead(401).end();
+ * ```
  */
 export function createAuthTokenCheck(token: string): (headerValue: string | undefined) => boolean {
   const expected = digest(token);

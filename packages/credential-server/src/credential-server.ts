@@ -203,6 +203,17 @@ function checkPositive(name: string, value: number | undefined): void {
  * `AWS_CONTAINER_CREDENTIALS_FULL_URI`, behind a constant-time authorization-token check, a
  * loopback-only `Host` check, and limits on request size and concurrency; plus `/healthz`,
  * `/readyz` and `/metrics`. It starts fetching the first credentials at once.
+ *
+ * @example
+ * ```ts
+ * const server = await createCredentialServer({
+ *   provider: fromWebIdentityChain(),
+ *   writeAuthTokenFile: "/var/run/irsa/auth-token",
+ * });
+ * // The app: AWS_CONTAINER_CREDENTIALS_FULL_URI=<server.url>,
+ * // AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=/var/run/irsa/auth-token
+ * await server.close();
+ * ```
  */
 export async function createCredentialServer(init: CredentialServerInit): Promise<CredentialServer> {
   if (typeof init?.provider !== "function" || typeof init.provider.peek !== "function") {

@@ -21,6 +21,12 @@ export interface JsonLoggerInit {
  * can be handed to `@irsa/web-identity` too: a leading string becomes `msg`, plain objects are
  * merged as fields, errors become `errorName` and `error` (their message). Callers pass no
  * secret; this logger does not try to guess one.
+ *
+ * @example
+ * ```ts
+ * const logger = createJsonLogger({ level: "debug" });
+ * const credentials = fromWebIdentity({ logger });
+ * ```
  */
 export function createJsonLogger(init: JsonLoggerInit = {}): Required<Logger> {
   const write = init.write ?? ((line: string) => void process.stdout.write(line));

@@ -62,6 +62,15 @@ export interface IrsaWorld {
 /**
  * Starts a complete local IRSA world: an OIDC issuer serving its keys, a kubelet-style token
  * file for `system:serviceaccount:default:app`, and a local STS whose role trusts it.
+ *
+ * @example
+ * ```ts
+ * const world = await startIrsaWorld();
+ * Object.assign(process.env, world.env); // AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE, ...
+ * const sts = new STSClient({ endpoint: world.sts.endpoint, credentials: fromWebIdentity() });
+ * await sts.send(new GetCallerIdentityCommand({})); // signed with credentials the world issued
+ * await world.close();
+ * ```
  */
 export async function startIrsaWorld(init: IrsaWorldInit = {}): Promise<IrsaWorld> {
   const roleArn = init.roleArn ?? DEFAULT_WORLD_ROLE_ARN;

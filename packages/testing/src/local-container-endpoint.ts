@@ -86,6 +86,14 @@ function sameSecret(presented: string | undefined, expected: string): boolean {
  * Starts a container-credentials endpoint on 127.0.0.1: `GET <path>` with the expected
  * `Authorization` header answers `{ AccessKeyId, SecretAccessKey, Token, Expiration, AccountId }`,
  * anything else 401/404. Use `fullUri` as `AWS_CONTAINER_CREDENTIALS_FULL_URI`.
+ *
+ * @example
+ * ```ts
+ * const endpoint = await startLocalContainerEndpoint();
+ * process.env.AWS_CONTAINER_CREDENTIALS_FULL_URI = endpoint.fullUri;
+ * process.env.AWS_CONTAINER_AUTHORIZATION_TOKEN = endpoint.authorizationToken ?? "";
+ * await endpoint.close();
+ * ```
  */
 export async function startLocalContainerEndpoint(init: LocalContainerEndpointInit = {}): Promise<LocalContainerEndpoint> {
   const roleArn = init.roleArn ?? DEFAULT_CONTAINER_ROLE_ARN;

@@ -89,6 +89,15 @@ function errorPage(res: ServerResponse, status: number): void {
  * Starts an IMDSv2 emulator on 127.0.0.1: `PUT /latest/api/token` with
  * `X-aws-ec2-metadata-token-ttl-seconds`, then token-authenticated GETs of the role name and
  * its credentials JSON. Token TTLs and credential expiry follow `Date.now()`.
+ *
+ * @example
+ * ```ts
+ * const imds = await startLocalImds();
+ * process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT = imds.endpoint;
+ * // ... run the code that falls back to IMDS, then:
+ * console.log(imds.calls());
+ * await imds.close();
+ * ```
  */
 export async function startLocalImds(init: LocalImdsInit = {}): Promise<LocalImds> {
   const roleArn = init.roleArn ?? DEFAULT_IMDS_ROLE_ARN;

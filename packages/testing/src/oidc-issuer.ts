@@ -110,6 +110,13 @@ function eksLikeIssuerUrl(): string {
  * Creates an OIDC issuer with a fresh RSA key. With `serve: true` (default) it serves
  * discovery and JWKS on 127.0.0.1; with `serve: false` it only mints (handy as "another
  * cluster" whose tokens the local STS must reject).
+ *
+ * @example
+ * ```ts
+ * const issuer = await createOidcIssuer();
+ * const token = await issuer.mintToken({ namespace: "prod", serviceAccount: "api" });
+ * await issuer.close();
+ * ```
  */
 export async function createOidcIssuer(init: OidcIssuerInit = {}): Promise<OidcIssuer> {
   const keys: SigningKey[] = [await newSigningKey()];

@@ -12,6 +12,7 @@ export const ENV_IGNORE_CONFIGURED_ENDPOINT_URLS = "AWS_IGNORE_CONFIGURED_ENDPOI
 
 /** STS accepts session durations from 15 minutes to 12 hours (the role's maximum applies too). */
 export const MIN_DURATION_SECONDS = 900;
+/** Longest session STS grants: 12 hours (`durationSeconds` above it is a configuration error). */
 export const MAX_DURATION_SECONDS = 43_200;
 
 /** The region used when none is configured anywhere: its regional endpoint also serves global STS. */

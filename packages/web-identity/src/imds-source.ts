@@ -14,6 +14,7 @@ export const ENV_EC2_METADATA_SERVICE_ENDPOINT = "AWS_EC2_METADATA_SERVICE_ENDPO
 
 /** The SDKs' defaults: 1 s per request, 1 attempt. */
 export const DEFAULT_IMDS_TIMEOUT_MS = 1_000;
+/** Attempts per IMDS request when `AWS_METADATA_SERVICE_NUM_ATTEMPTS` is not set. */
 export const DEFAULT_IMDS_NUM_ATTEMPTS = 1;
 
 /**

@@ -112,7 +112,15 @@ function checkProvider(provider: InvalidatableCredentialProvider): void {
   }
 }
 
-/** Adds `autoInvalidationPlugin(provider)` to `client` and returns the client. */
+/**
+ * Adds `autoInvalidationPlugin(provider)` to `client` and returns the client.
+ *
+ * @example
+ * ```ts
+ * const credentials = fromWebIdentity();
+ * const s3 = withAutoInvalidation(new S3Client({ credentials }), credentials);
+ * ```
+ */
 export function withAutoInvalidation<C extends ClientWithMiddlewareStack>(
   client: C,
   provider: InvalidatableCredentialProvider,

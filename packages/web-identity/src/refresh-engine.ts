@@ -59,6 +59,13 @@ type Outcome =
  * Wraps `source` in the refresh engine. The result is usable as `credentials` in any AWS SDK v3
  * client and adds `refresh()`, `invalidate(accessKeyId)`, `close()`, `stats` and `peek()`.
  * Throws a `ConfigurationError` for an invalid option.
+ *
+ * @example
+ * ```ts
+ * import { fromIni } from "@aws-sdk/credential-providers";
+ * const credentials = withCredentialCache(fromIni({ profile: "ci" }));
+ * const s3 = new S3Client({ credentials });
+ * ```
  */
 export function withCredentialCache(
   source: AwsCredentialIdentityProvider,

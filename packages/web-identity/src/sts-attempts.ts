@@ -8,6 +8,7 @@ export const DEFAULT_STS_MAX_ATTEMPTS = 3;
 export const DEFAULT_STS_ATTEMPT_TIMEOUT_MS = 2_000;
 /** Backoff before retry n is drawn in [base x 2^n / 2, base x 2^n), capped: 100-200 ms, then 200-400 ms. */
 export const DEFAULT_STS_RETRY_BASE_DELAY_MS = 100;
+/** Cap of one backoff delay between STS retries (`retry.maxDelayMs`). */
 export const DEFAULT_STS_RETRY_MAX_DELAY_MS = 1_000;
 
 /** How one fetch retries STS. The refresh engine's backoff applies between fetches. */

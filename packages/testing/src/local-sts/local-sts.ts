@@ -154,6 +154,14 @@ const INVALID_CLIENT_TOKEN = "The security token included in the request is inva
  * Starts an STS emulator on 127.0.0.1 (random port) speaking the Query protocol:
  * AssumeRoleWithWebIdentity (token verified against the issuers' keys and the role's trust),
  * GetCallerIdentity and AssumeRole (SigV4 verified against the credentials it issued).
+ *
+ * @example
+ * ```ts
+ * const issuer = await createOidcIssuer();
+ * const trust = { issuer, subjects: [serviceAccountSubject("default", "app")] };
+ * const sts = await startLocalSts({ issuers: [issuer], roles: [{ roleArn: "arn:aws:iam::111122223333:role/app", trust }] });
+ * const client = new STSClient({ region: sts.region, endpoint: sts.endpoint });
+ * ```
  */
 export async function startLocalSts(init: LocalStsInit = {}): Promise<LocalSts> {
   const region = init.region ?? DEFAULT_LOCAL_STS_REGION;
