@@ -231,16 +231,16 @@ export const FAILURE_MATRIX: readonly MatrixRow[] = [
     { caller: error("StsRequestError RegionDisabled, non-recoverable"), refresh: FAILS_NON_RECOVERABLE, stsCalls: 1 }),
   row(F.regionDisabled, EXPIRED, { caller: error("StsRequestError RegionDisabled, non-recoverable"), refresh: FAILS_NON_RECOVERABLE, stsCalls: 1, backoff: false, nextCall: NEXT_SAME_ERROR },
     { caller: error("StsRequestError RegionDisabled, non-recoverable"), refresh: FAILS_NON_RECOVERABLE, stsCalls: 1 }),
-  // malformed XML (HTTP 200): a truncated body. sts-errors classifies the SDK's XML parse error
-  // (name "Error", HTTP 200) as non-recoverable, so it is neither retried nor backed off.
-  row(F.malformedXml, EMPTY, { caller: error("StsRequestError Error, non-recoverable"), refresh: FAILS_NON_RECOVERABLE, stsCalls: 1, backoff: false, nextCall: NEXT_SAME_ERROR },
-    { caller: error("StsRequestError Error, non-recoverable"), refresh: FAILS_NON_RECOVERABLE, stsCalls: 1 }),
-  row(F.malformedXml, ADVISORY, { caller: CACHED, refresh: FAILS_NON_RECOVERABLE, stsCalls: 1, backoff: false, nextCall: NEXT_CACHED },
-    { caller: CACHED, refresh: FAILS_NON_RECOVERABLE, stsCalls: 1 }),
-  row(F.malformedXml, MANDATORY, { caller: error("StsRequestError Error, non-recoverable"), refresh: FAILS_NON_RECOVERABLE, stsCalls: 1, backoff: false, nextCall: NEXT_SAME_ERROR },
-    { caller: error("StsRequestError Error, non-recoverable"), refresh: FAILS_NON_RECOVERABLE, stsCalls: 1 }),
-  row(F.malformedXml, EXPIRED, { caller: error("StsRequestError Error, non-recoverable"), refresh: FAILS_NON_RECOVERABLE, stsCalls: 1, backoff: false, nextCall: NEXT_SAME_ERROR },
-    { caller: error("StsRequestError Error, non-recoverable"), refresh: FAILS_NON_RECOVERABLE, stsCalls: 1 }),
+  // malformed XML (HTTP 200): a truncated body the SDK cannot parse. A 2xx that cannot be read is
+  // transient (a proxy, a cut connection), so it is retried and backed off like a 5xx.
+  row(F.malformedXml, EMPTY, { caller: error("StsRequestError MalformedResponse, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: false, nextCall: NEXT_CALLS_STS },
+    { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
+  row(F.malformedXml, ADVISORY, { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
+    { caller: CACHED, refresh: NEW_SET, stsCalls: 2 }),
+  row(F.malformedXml, MANDATORY, { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
+    { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
+  row(F.malformedXml, EXPIRED, { caller: CACHED_EXPIRED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
+    { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
   // empty body (HTTP 200): an answer without credentials, recoverable, not retried within the refresh.
   row(F.emptyBody, EMPTY, { caller: error("StsRequestError MissingCredentials, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 1, backoff: false, nextCall: NEXT_CALLS_STS },
     { caller: error("StsRequestError MissingCredentials, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 1 }),

@@ -13,12 +13,16 @@ import { OutputCapture, SecretIndex } from "./redaction-capture.js";
 
 let world: IrsaWorld;
 const capture = new OutputCapture();
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => void unhandled.push(reason);
 const opened: RunContext["opened"] = [];
 /** Every token the token file held (the matrix does not rotate it, but the check must not depend on that). */
 const tokens = new Set<string>();
 
 beforeAll(async () => {
   process.env.AWS_EC2_METADATA_DISABLED = "true";
+  process.on("unhandledRejection", onUnhandled);
+  process.on("uncaughtException", onUnhandled);
   // One world for the whole matrix: each row builds its own provider and the STS log tells rows apart.
   world = await startIrsaWorld();
   tokens.add(world.tokenFile.currentToken);
@@ -30,6 +34,8 @@ afterEach(() => {
   }
 });
 afterAll(async () => {
+  process.off("unhandledRejection", onUnhandled);
+  process.off("uncaughtException", onUnhandled);
   await world.close();
   delete process.env.AWS_EC2_METADATA_DISABLED;
 });
@@ -54,6 +60,11 @@ describe("fault matrix", () => {
     }
 
     expect(await observeOnce(context, fault, row.state), "one failing STS call").toEqual(row.once);
+  });
+
+  it("no rejection or exception went unhandled (abandoned hung calls included)", async () => {
+    for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(unhandled).toEqual([]);
   });
 
   it("nothing it printed, threw or handed out holds a token, a secret key or a session token", () => {

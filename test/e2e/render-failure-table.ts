@@ -55,7 +55,7 @@ export function renderFullTable(): string {
   ];
   for (const row of FAILURE_MATRIX) {
     const p = row.persistent;
-    const once = `${row.once.caller}; refresh ${row.once.refresh}; ${calls(row.once.stsCalls)}`;
+    const once = `${row.once.caller} (refresh: ${row.once.refresh}; ${calls(row.once.stsCalls)})`;
     lines.push(
       `| ${row.fault} | ${row.state} | ${p.caller} | ${p.refresh} | ${p.stsCalls} | ${p.backoff ? "yes" : "no"} | ${p.nextCall} | ${once} |`,
     );

@@ -229,6 +229,8 @@ export async function simulateFleet(config: FleetConfig, design: FleetDesign): P
         time.at(at, () => {
           const slot = Math.floor(fleetRandom() * pods.length);
           const old = pods[slot]!;
+          // A pod of the first wave not started yet cannot be replaced: this replacement is skipped.
+          if (old.startedAt > time.now()) return;
           old.alive = false;
           old.endedAt = time.now();
           old.close();

@@ -35,6 +35,13 @@ describe("classifyStsError", () => {
     expect(classifyStsError(serviceError(name, "x", status)).action).toBe("retry");
   });
 
+  it("a 2xx answer the client could not parse (truncated XML) is retried as MalformedResponse", () => {
+    const parseError = Object.assign(new Error("Unexpected end of XML"), { $metadata: { httpStatusCode: 200 } });
+    const classified = classifyStsError(parseError);
+    expect(classified.action).toBe("retry");
+    expect(classified.code).toBe("MalformedResponse");
+  });
+
   it.each([
     ["AccessDenied", "Not authorized to perform sts:AssumeRoleWithWebIdentity"],
     ["ValidationError", "1 validation error detected"],

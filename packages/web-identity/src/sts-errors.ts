@@ -124,6 +124,10 @@ export function classifyStsError(error: unknown): StsErrorClassification {
   if (TRANSIENT_CODES.has(code) || NETWORK_ERROR_CODES.has(code)) return { ...base, action: "retry" };
   if (errorField(errorField(error, "$retryable"), "throttling") === true) return { ...base, action: "retry" };
   if (httpStatus !== undefined && (httpStatus >= 500 || httpStatus === 429)) return { ...base, action: "retry" };
+  // A 2xx answer whose body could not be parsed (truncated, or garbled by a proxy): transient.
+  if (httpStatus !== undefined && httpStatus >= 200 && httpStatus < 300) {
+    return { ...base, code: "MalformedResponse", action: "retry", hint: "STS answered with a body that could not be read; it is retried" };
+  }
   if (httpStatus !== undefined && httpStatus >= 400) return { ...base, action: "fail", hint: base.hint || HINT_TRUST };
   if (Object.hasOwn(HINTS, code)) return { ...base, action: "fail" };
   // A non-HTTP failure we cannot name (e.g. a socket error without a code): transient by default.
