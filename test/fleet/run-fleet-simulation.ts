@@ -14,9 +14,9 @@ import { fleetTargets, peakPerMinute, renderAsciiChart, renderFleetTable, render
 
 /** The designs compared; `jitter` absent means our default. */
 const DESIGNS: ReadonlyArray<{ name: string; design: FleetDesign }> = [
-  { name: "ours, defaults (jitter 0.5)", design: { kind: "ours" } },
+  { name: "ours, defaults (jitter 0.7)", design: { kind: "ours" } },
   { name: "ours, jitter 0", design: { kind: "ours", jitter: 0 } },
-  { name: "ours, jitter 0.75", design: { kind: "ours", jitter: 0.75 } },
+  { name: "ours, jitter 0.5", design: { kind: "ours", jitter: 0.5 } },
   { name: "ours, jitter 1", design: { kind: "ours", jitter: 1 } },
   { name: "v3 client model (blocking at 5 min, no jitter)", design: { kind: "v3-model" } },
 ];

@@ -121,7 +121,8 @@ function undeclaredImports(manifest: PackedManifest, entries: readonly TarballEn
   const problems = new Set<string>();
   for (const entry of entries) {
     if (!/^package\/dist\/.+(\.[cm]?js|\.d\.[cm]?ts)$/.test(entry.path)) continue;
-    const source = entry.content.toString("utf8");
+    // Doc comments hold examples (`import { fromIni } from "..."`) that are not imports.
+    const source = entry.content.toString("utf8").replace(/\/\*\*[\s\S]*?\*\//g, "");
     for (const pattern of SPECIFIER_PATTERNS) {
       for (const match of source.matchAll(pattern)) {
         const specifier = match[1] ?? "";

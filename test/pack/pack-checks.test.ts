@@ -88,7 +88,7 @@ describe("inspectTarball", () => {
     const problems = inspectTarball([
       ...goodPackage(),
       entry("dist/extra.js", 'import { STSClient } from "@aws-sdk/client-sts";\nconst nock = require("nock");'),
-      entry("dist/extra.d.ts", 'export type X = import("jose").JWK;'),
+      entry("dist/extra.d.ts", '/**\n * @example\n * import { fromIni } from "@aws-sdk/credential-providers";\n */\nexport type X = import("jose").JWK;'),
     ]);
     expect(problems.undeclaredImports).toEqual([
       'dist/extra.js imports "@aws-sdk/client-sts", but "@aws-sdk/client-sts" is not in dependencies or peerDependencies',

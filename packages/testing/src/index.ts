@@ -15,6 +15,7 @@ export {
   TOKEN_SIGNING_ALGORITHM,
 } from "./oidc-issuer.js";
 export type { KubernetesClaim, MintTokenOptions, OidcIssuer, OidcIssuerInit } from "./oidc-issuer.js";
+export type { JsonWebKeySet, Jwk } from "./jwks-types.js";
 export {
   KubeletTokenFile,
   DATA_DIR_LINK,

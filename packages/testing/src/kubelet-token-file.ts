@@ -2,7 +2,6 @@ import { randomInt } from "node:crypto";
 import { mkdir, mkdtemp, readlink, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { decodeJwt } from "jose";
 import { DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_TTL_SECONDS, type OidcIssuer } from "./oidc-issuer.js";
 
 /** Name of the symlink kubelet's atomic writer points at the current data folder. */
@@ -171,6 +170,8 @@ export class KubeletTokenFile {
       ttlSeconds: this.#init.ttlSeconds,
     });
     await this.#swapIn(token);
+    // jose is ESM-only: loaded on demand so the CommonJS build runs on Node < 20.19 too.
+    const { decodeJwt } = await import("jose");
     const claims = decodeJwt(token);
     this.#token = token;
     this.#jti = typeof claims.jti === "string" ? claims.jti : "";

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JSONWebKeySet, type JWK } from "jose";
+import type { CryptoKey } from "jose";
+import type { JsonWebKeySet, Jwk } from "./jwks-types.js";
 import { LocalHttpServer } from "./local-http-server.js";
 
 /** Audience kubelet requests for IRSA tokens. */
@@ -63,7 +64,7 @@ export interface OidcIssuer {
   /** The issuer URL (`iss` of every token). */
   readonly url: string;
   /** The public keys, as served at `/keys`. */
-  readonly jwks: JSONWebKeySet;
+  readonly jwks: JsonWebKeySet;
   /** Key id (`kid`) of the current signing key. */
   readonly keyId: string;
   /** Mints a JWT shaped like a projected service-account token. */
@@ -87,13 +88,15 @@ export function serviceAccountSubject(namespace: string, serviceAccount: string)
 interface SigningKey {
   kid: string;
   privateKey: CryptoKey;
-  publicJwk: JWK;
+  publicJwk: Jwk;
 }
 
 async function newSigningKey(): Promise<SigningKey> {
+  // jose is ESM-only: loaded on demand so the CommonJS build runs on Node < 20.19 too.
+  const { exportJWK, generateKeyPair } = await import("jose");
   const { privateKey, publicKey } = await generateKeyPair(TOKEN_SIGNING_ALGORITHM, { extractable: true });
   const kid = randomBytes(20).toString("hex");
-  const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, use: "sig", alg: TOKEN_SIGNING_ALGORITHM };
+  const publicJwk: Jwk = { ...(await exportJWK(publicKey)), kid, use: "sig", alg: TOKEN_SIGNING_ALGORITHM };
   return { kid, privateKey, publicJwk };
 }
 
@@ -121,7 +124,7 @@ function eksLikeIssuerUrl(): string {
 export async function createOidcIssuer(init: OidcIssuerInit = {}): Promise<OidcIssuer> {
   const keys: SigningKey[] = [await newSigningKey()];
   const current = (): SigningKey => keys[keys.length - 1]!;
-  const jwks = (): JSONWebKeySet => ({ keys: keys.map((key) => key.publicJwk) });
+  const jwks = (): JsonWebKeySet => ({ keys: keys.map((key) => key.publicJwk) });
   let requestCount = 0;
   let server: LocalHttpServer | undefined;
   let url = init.url ?? eksLikeIssuerUrl();
@@ -188,6 +191,7 @@ export async function createOidcIssuer(init: OidcIssuerInit = {}): Promise<OidcI
         ...options.claims,
       };
       const key = current();
+      const { SignJWT } = await import("jose");
       return new SignJWT(payload).setProtectedHeader({ alg: TOKEN_SIGNING_ALGORITHM, kid: key.kid }).sign(key.privateKey);
     },
     async rotateKey(options: { dropOld?: boolean } = {}): Promise<void> {

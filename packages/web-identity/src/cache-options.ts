@@ -6,7 +6,7 @@ import { SILENT_LOGGER } from "./logger.js";
 /** Default mandatory window: callers wait for a refresh in the last minute of a set. */
 export const DEFAULT_MANDATORY_WINDOW_MS = 60_000;
 /** Default spread of the refresh instant, as a share of (advisory - mandatory). */
-export const DEFAULT_JITTER = 0.5;
+export const DEFAULT_JITTER = 0.7;
 /** Default backoff after a recoverable failure: 5 to 10 minutes. */
 export const DEFAULT_FAILURE_BACKOFF_MS: readonly [number, number] = [300_000, 600_000];
 /** Default time a non-recoverable error is served from cache: 1 to 5 seconds. */

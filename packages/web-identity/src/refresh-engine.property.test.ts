@@ -5,6 +5,7 @@ import type { AwsCredentialIdentity } from "@smithy/types";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { CachedCredentialProvider, CredentialCacheEvent } from "./cache-types.js";
+import { DEFAULT_JITTER } from "./cache-options.js";
 import { markNonRecoverable } from "./errors.js";
 import { withCredentialCache } from "./refresh-engine.js";
 import { HOUR, MINUTE, ScriptedSource, credentialSet, settle, track } from "./refresh-engine.test-support.js";
@@ -282,7 +283,7 @@ describe("jitter across a fleet", () => {
       instants.push(engine.stats.nextRefreshAt!);
     }
     const opensAt = expiration - 15 * MINUTE;
-    const span = 0.5 * (15 * MINUTE - MINUTE);
+    const span = DEFAULT_JITTER * (15 * MINUTE - MINUTE);
     const earliest = Math.min(...instants);
     const latest = Math.max(...instants);
     expect(earliest).toBeGreaterThanOrEqual(opensAt);

@@ -1,6 +1,7 @@
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { CachedCredentialProvider, CredentialCacheEvent, CredentialCacheOptions } from "./cache-types.js";
+import { DEFAULT_JITTER } from "./cache-options.js";
 import { ConfigurationError, IrsaCredentialsError, markNonRecoverable } from "./errors.js";
 import { withCredentialCache } from "./refresh-engine.js";
 import {
@@ -391,7 +392,7 @@ describe("the proactive timer", () => {
     const { source, provider, events } = await primed({ proactive: true, random: () => 0.123456789 });
     const nextRefreshAt = provider.stats.nextRefreshAt!;
     expect(Number.isInteger(nextRefreshAt)).toBe(true);
-    expect(nextRefreshAt).toBe(Math.ceil(REFRESH_AT + 0.123456789 * 0.5 * 14 * MINUTE));
+    expect(nextRefreshAt).toBe(Math.ceil(REFRESH_AT + 0.123456789 * DEFAULT_JITTER * 14 * MINUTE));
     await at(nextRefreshAt - 1);
     expect(source.calls).toBe(1);
     await at(nextRefreshAt);

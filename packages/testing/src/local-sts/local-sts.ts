@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { decodeJwt } from "jose";
 import { FaultInjector, type InjectedFault } from "../fault-injector.js";
 import { LocalHttpServer, readBody } from "../local-http-server.js";
 import type { OidcIssuer } from "../oidc-issuer.js";
@@ -235,6 +234,8 @@ export async function startLocalSts(init: LocalStsInit = {}): Promise<LocalSts> 
   const assumeRoleWithWebIdentity = async (params: Map<string, string>, record: LocalStsRequest): Promise<string> => {
     const token = params.get("WebIdentityToken");
     if (token !== undefined) {
+      // jose is ESM-only: loaded on demand so the CommonJS build runs on Node < 20.19 too.
+      const { decodeJwt } = await import("jose");
       try {
         const claims = decodeJwt(token);
         if (typeof claims.jti === "string") record.jti = claims.jti;

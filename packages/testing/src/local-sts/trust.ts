@@ -1,4 +1,4 @@
-import type { JSONWebKeySet } from "jose";
+import type { JsonWebKeySet } from "../jwks-types.js";
 import { DEFAULT_TOKEN_AUDIENCE } from "../oidc-issuer.js";
 
 /** Default `MaxSessionDuration` of an IAM role. */
@@ -12,7 +12,7 @@ export interface TrustedIssuer {
    * Public keys. When absent the local STS fetches `url/.well-known/openid-configuration` and
    * its `jwks_uri` (only loopback URLs are allowed) and answers `IDPCommunicationError` if that fails.
    */
-  jwks?: JSONWebKeySet;
+  jwks?: JsonWebKeySet;
 }
 
 /** The web-identity half of a role's trust policy. */

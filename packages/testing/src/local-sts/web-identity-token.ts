@@ -1,5 +1,6 @@
 import { get } from "node:http";
-import { compactVerify, createLocalJWKSet, decodeJwt, type JSONWebKeySet, type JWTPayload } from "jose";
+import type { JWTPayload } from "jose";
+import type { JsonWebKeySet } from "../jwks-types.js";
 import { StsError } from "./sts-error.js";
 import type { TrustedIssuer } from "./trust.js";
 
@@ -61,14 +62,14 @@ function getLoopbackJson(url: URL): Promise<unknown> {
 }
 
 /** The issuer's keys: given ones, or fetched through OIDC discovery. */
-async function loadJwks(issuer: TrustedIssuer): Promise<JSONWebKeySet> {
+async function loadJwks(issuer: TrustedIssuer): Promise<JsonWebKeySet> {
   if (issuer.jwks) return issuer.jwks;
   try {
     const discovery = (await getLoopbackJson(new URL(`${issuer.url}/.well-known/openid-configuration`))) as {
       jwks_uri?: unknown;
     };
     if (typeof discovery.jwks_uri !== "string") throw new Error("no jwks_uri");
-    const jwks = (await getLoopbackJson(new URL(discovery.jwks_uri))) as JSONWebKeySet;
+    const jwks = (await getLoopbackJson(new URL(discovery.jwks_uri))) as JsonWebKeySet;
     if (!Array.isArray(jwks.keys)) throw new Error("no keys");
     return jwks;
   } catch (error) {
@@ -86,6 +87,8 @@ export async function verifyWebIdentityToken(
   token: string,
   issuers: ReadonlyMap<string, TrustedIssuer>,
 ): Promise<VerifiedWebIdentity> {
+  // jose is ESM-only: loaded on demand so the CommonJS build runs on Node < 20.19 too.
+  const { compactVerify, createLocalJWKSet, decodeJwt } = await import("jose");
   let claims: JWTPayload;
   try {
     claims = decodeJwt(token);
