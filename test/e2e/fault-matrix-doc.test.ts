@@ -8,6 +8,8 @@ import {
   FAILURE_DOC_PATH,
   README_PATH,
   README_SECTION_HEADING,
+  ROOT_README_DOC_LINK,
+  ROOT_README_PATH,
   TABLE_END,
   TABLE_START,
   renderFailureDoc,
@@ -28,6 +30,13 @@ describe("docs rendered from the fault matrix", () => {
     const generated = readme.slice(readme.indexOf(TABLE_START), readme.indexOf(TABLE_END) + TABLE_END.length);
     expect(generated).toBe(renderReadmeTable());
     expect(readme.indexOf(TABLE_START)).toBeGreaterThan(readme.indexOf(README_SECTION_HEADING));
+  });
+
+  it(`the root README's "Failure behaviour" section holds the same overview (${RERENDER})`, async () => {
+    const readme = await readFile(ROOT_README_PATH, "utf8");
+    expect(readme).toContain(`\n${README_SECTION_HEADING}\n`);
+    const generated = readme.slice(readme.indexOf(TABLE_START), readme.indexOf(TABLE_END) + TABLE_END.length);
+    expect(generated).toBe(renderReadmeTable(ROOT_README_DOC_LINK));
   });
 
   it("every row of the matrix appears in the full document", () => {

@@ -1,9 +1,7 @@
-/**
- * JSON Web Key types of the public surface, declared here rather than imported from `jose` so the
- * published `.d.ts`/`.d.cts` never import that ESM-only package (a CommonJS consumer type-checking
- * without `skipLibCheck` would fail on it). They are structurally compatible with jose's `JWK` and
- * `JSONWebKeySet` both ways, so values pass between the two without casts.
- */
+// JSON Web Key types of the public surface, declared here rather than imported from `jose` so the
+// published `.d.ts`/`.d.cts` never import that ESM-only package (a CommonJS consumer type-checking
+// without `skipLibCheck` would fail on it). They are structurally compatible with jose's `JWK` and
+// `JSONWebKeySet` both ways, so values pass between the two without casts.
 
 /**
  * A JSON Web Key (RFC 7517). A type alias rather than an interface so that it also satisfies
