@@ -7,6 +7,7 @@ import { redactSecrets } from "./redact.js";
 import { runStsAttempts, type StsAttemptPolicy } from "./sts-attempts.js";
 import { assumeRole, type StsClientHolder } from "./sts-client.js";
 import type { StsErrorClassification } from "./sts-errors.js";
+import { credentialsFromStsOutput } from "./sts-credentials.js";
 
 /** STS caps a session obtained by role chaining at one hour. */
 export const MAX_CHAINED_DURATION_SECONDS = 3_600;
@@ -215,20 +216,13 @@ function hopCredentials(
   hops: number,
   attempts: number,
 ): AwsCredentialIdentity {
-  const credentials = output.Credentials;
-  if (credentials?.AccessKeyId === undefined || credentials.SecretAccessKey === undefined || credentials.SessionToken === undefined) {
+  const identity = credentialsFromStsOutput(output);
+  if (identity === undefined) {
     throw new RoleChainError(
       `${describeHop(hopIndex, hops, hop.roleArn)} answered without credentials ` +
         `(request id ${output.$metadata.requestId ?? "(none)"}). Check the STS endpoint (clientConfig.endpoint / AWS_ENDPOINT_URL_STS).`,
       { hopIndex, roleArn: hop.roleArn, code: "MissingCredentials", requestId: output.$metadata.requestId, attempts, recoverable: true },
     );
   }
-  const accountId = output.AssumedRoleUser?.Arn?.split(":")[4];
-  return {
-    accessKeyId: credentials.AccessKeyId,
-    secretAccessKey: credentials.SecretAccessKey,
-    sessionToken: credentials.SessionToken,
-    ...(credentials.Expiration !== undefined && { expiration: new Date(credentials.Expiration) }),
-    ...(accountId !== undefined && /^\d{12}$/.test(accountId) && { accountId }),
-  };
+  return identity;
 }

@@ -12,6 +12,7 @@ import { assumeRoleChain, validateRoleChain, type RoleChainHop } from "./role-ch
 import { generateRoleSessionName } from "./session-name.js";
 import { resolveStsAttemptPolicy, runStsAttempts, type StsRetryOptions } from "./sts-attempts.js";
 import { StsClientHolder, assumeRoleWithWebIdentity } from "./sts-client.js";
+import { credentialsFromStsOutput } from "./sts-credentials.js";
 import type { StsErrorClassification } from "./sts-errors.js";
 import { readWebIdentityToken, type ReadFileCapped, type WebIdentityToken } from "./token-file.js";
 
@@ -243,22 +244,13 @@ function toCredentials(
   token: WebIdentityToken,
   attempts: number,
 ): AwsCredentialIdentity {
-  const credentials = output.Credentials;
-  if (credentials?.AccessKeyId === undefined || credentials.SecretAccessKey === undefined || credentials.SessionToken === undefined) {
+  const identity = credentialsFromStsOutput(output);
+  if (identity === undefined) {
     throw new StsRequestError(
       `AssumeRoleWithWebIdentity for role ${config.roleArn} answered without credentials ` +
         `(request id ${output.$metadata.requestId ?? "(none)"}). Check the STS endpoint (clientConfig.endpoint / AWS_ENDPOINT_URL_STS).`,
       { roleArn: config.roleArn, code: "MissingCredentials", requestId: output.$metadata.requestId, claims: token.claims, attempts, recoverable: true },
     );
   }
-  const accountId = output.AssumedRoleUser?.Arn?.split(":")[4];
-  const credentialScope = (credentials as { CredentialScope?: string }).CredentialScope;
-  return {
-    accessKeyId: credentials.AccessKeyId,
-    secretAccessKey: credentials.SecretAccessKey,
-    sessionToken: credentials.SessionToken,
-    ...(credentials.Expiration !== undefined && { expiration: new Date(credentials.Expiration) }),
-    ...(accountId !== undefined && /^\d{12}$/.test(accountId) && { accountId }),
-    ...(credentialScope !== undefined && { credentialScope }),
-  };
+  return identity;
 }
