@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { startIrsaWorld, type IrsaWorld } from "@irsa/testing";
-import { withCredentialCache, type CachedCredentialProvider, type CredentialCacheEvent } from "@irsa/web-identity";
+import { DEFAULT_JITTER, withCredentialCache, type CachedCredentialProvider, type CredentialCacheEvent } from "@irsa/web-identity";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
@@ -102,11 +102,12 @@ describe("the refresh engine behind a real v3 STSClient", () => {
     expect(world.sts.calls("AssumeRoleWithWebIdentity")).toBe(1);
     expect(lastSigningKey()).toBe(first.accessKeyId);
 
-    // A 1-hour set: 15-minute advisory window, jittered over 7 minutes, all before the client's window.
+    // A 1-hour set: 15-minute advisory window, jittered over DEFAULT_JITTER x 14 minutes (9.8 with
+    // the default 0.7), all before the client's window.
     const expiration = first.expiration!;
     const refreshAt = first.nextRefreshAt!;
     expect(refreshAt).toBeGreaterThanOrEqual(expiration - 15 * MINUTE);
-    expect(refreshAt).toBeLessThanOrEqual(expiration - 8 * MINUTE);
+    expect(refreshAt).toBeLessThanOrEqual(Math.ceil(expiration - 15 * MINUTE + DEFAULT_JITTER * 14 * MINUTE));
     expect(refreshAt).toBeLessThan(expiration - CLIENT_WINDOW_MS);
 
     // Traffic until just before the drawn instant: the client serves its memoized set, no STS call.
