@@ -7,6 +7,7 @@ import type {
   STSClientConfig,
 } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
+import { acquireSharedStsClient, releaseSharedStsClient } from "./shared-sts-clients.js";
 
 type StsModule = typeof import("@aws-sdk/client-sts");
 let stsModule: Promise<StsModule> | undefined;
@@ -35,29 +36,35 @@ export class StsAttemptTimeoutError extends Error {
   }
 }
 
+/** Client settings that still let providers share one client: where it goes, nothing else. */
+const SHAREABLE_SETTINGS: ReadonlySet<string> = new Set(["region", "endpoint"]);
+
 /**
- * One STS client per provider, built on the first fetch and reused for every refresh (its
- * connection pool with it). Rebuilt only if the resolved region or endpoint changes. A client
+ * The STS client of one provider, built on the first fetch and reused for every refresh (its
+ * connection pool with it). Rebuilt only if the resolved region or endpoint changes. When the
+ * provider sets nothing but a region and a string endpoint, the client is shared with every other
+ * such provider of the process going to the same place (see `shared-sts-clients.ts`). A client
  * passed in by the caller is used as is and never destroyed by us.
  */
 export class StsClientHolder {
   readonly #clientConfig: STSClientConfig;
   readonly #external?: STSClient;
+  readonly #shareable: boolean;
   #client?: STSClient;
   #key?: string;
 
   constructor(options: { clientConfig?: STSClientConfig; stsClient?: STSClient }) {
     this.#clientConfig = options.clientConfig ?? {};
     this.#external = options.stsClient;
+    this.#shareable =
+      Object.keys(this.#clientConfig).every((name) => SHAREABLE_SETTINGS.has(name)) &&
+      (this.#clientConfig.endpoint === undefined || typeof this.#clientConfig.endpoint === "string") &&
+      (this.#clientConfig.region === undefined || typeof this.#clientConfig.region === "string");
   }
 
   async client(target: StsTarget): Promise<STSClient> {
     if (this.#external !== undefined) return this.#external;
-    const key = `${target.region ?? ""}|${target.endpointFromEnv ?? ""}`;
-    if (this.#client !== undefined && this.#key === key) return this.#client;
-    const { STSClient } = await loadStsModule();
-    this.#client?.destroy();
-    this.#client = new STSClient({
+    const settings: STSClientConfig = {
       // STS regional endpoints for every region, whatever AWS_STS_REGIONAL_ENDPOINTS says.
       useGlobalEndpoint: false,
       ...this.#clientConfig,
@@ -65,7 +72,14 @@ export class StsClientHolder {
       ...(target.endpointFromEnv !== undefined && { endpoint: target.endpointFromEnv }),
       // One attempt per send: this provider owns the retry policy, so the two never multiply.
       maxAttempts: 1,
-    });
+    };
+    const key = `${String(settings.region ?? "")}|${String(settings.endpoint ?? "")}`;
+    if (this.#client !== undefined && this.#key === key) return this.#client;
+    const { STSClient } = await loadStsModule();
+    this.destroy();
+    this.#client = this.#shareable
+      ? acquireSharedStsClient(key, () => new STSClient(settings))
+      : new STSClient(settings);
     this.#key = key;
     return this.#client;
   }
@@ -91,9 +105,15 @@ export class StsClientHolder {
     });
   }
 
-  /** Destroys the client we built (closing its sockets); the next fetch builds a new one. */
+  /**
+   * Destroys the client we built (closing its sockets), or releases our share of a shared one;
+   * the next fetch builds or acquires a new one.
+   */
   destroy(): void {
-    this.#client?.destroy();
+    if (this.#client !== undefined && this.#key !== undefined) {
+      if (this.#shareable) releaseSharedStsClient(this.#key);
+      else this.#client.destroy();
+    }
     this.#client = undefined;
     this.#key = undefined;
   }
