@@ -1,5 +1,5 @@
 import type { AwsCredentialIdentity } from "@smithy/types";
-import type { CachedCredentialProvider } from "./cache-types.js";
+import type { CachedCredentialProvider, CredentialCacheStats } from "./cache-types.js";
 import { ENV_ROLE_SESSION_NAME, ROLE_SESSION_NAME_PATTERN, optionOrEnv, resolveStsTarget } from "./config.js";
 import type { ContainerCredentialsInit } from "./container-config.js";
 import { createContainerSource, type ContainerSourceSeams } from "./container-source.js";
@@ -13,7 +13,7 @@ import {
 } from "./errors.js";
 import type { FromWebIdentityInit, WebIdentityProviderStats } from "./from-web-identity.js";
 import { createImdsSource, type InstanceMetadataInit } from "./imds-source.js";
-import { withCredentialCache } from "./refresh-engine.js";
+import { cachedProvider } from "./refresh-engine.js";
 import { assumeRoleChain, validateRoleChain } from "./role-chain.js";
 import { generateRoleSessionName } from "./session-name.js";
 import { resolveStsAttemptPolicy } from "./sts-attempts.js";
@@ -187,27 +187,15 @@ export function createWebIdentityChainProvider(init: FromWebIdentityChainInit, s
     }
   };
 
-  const engine = withCredentialCache(source, init);
-  const provider = ((identityProperties?: Record<string, unknown>) => engine(identityProperties)) as WebIdentityChainProvider;
-  return Object.defineProperties(provider, {
-    refresh: { value: () => engine.refresh() },
-    invalidate: { value: (accessKeyId: string) => engine.invalidate(accessKeyId) },
-    close: {
-      value: () => {
-        engine.close();
-        webIdentity.close();
-        hopClients.destroy();
-      },
+  return cachedProvider(source, init, {
+    close: () => {
+      webIdentity.close();
+      hopClients.destroy();
     },
-    peek: { value: () => engine.peek() },
-    stats: {
-      enumerable: true,
-      get: (): WebIdentityChainProviderStats => ({
-        ...engine.stats,
-        ...(remembered?.name === "webIdentity" && webIdentity.info),
-        ...(remembered !== undefined && { source: remembered.name }),
-      }),
-    },
+    facts: (): Omit<WebIdentityChainProviderStats, keyof CredentialCacheStats> => ({
+      ...(remembered?.name === "webIdentity" && webIdentity.info),
+      ...(remembered !== undefined && { source: remembered.name }),
+    }),
   });
 }
 

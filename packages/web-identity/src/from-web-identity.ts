@@ -1,7 +1,6 @@
-import type { AwsCredentialIdentity } from "@smithy/types";
 import type { CachedCredentialProvider, CredentialCacheOptions, CredentialCacheStats } from "./cache-types.js";
 import type { RegionSource } from "./config.js";
-import { withCredentialCache } from "./refresh-engine.js";
+import { cachedProvider } from "./refresh-engine.js";
 import { createWebIdentitySource, type WebIdentitySourceInit, type WebIdentitySourceSeams } from "./web-identity-source.js";
 
 /**
@@ -46,22 +45,5 @@ export function fromWebIdentity(init: FromWebIdentityInit = {}): WebIdentityCred
 /** `fromWebIdentity` with internal seams (environment, file reads) for tests. */
 export function createWebIdentityProvider(init: FromWebIdentityInit, seams: WebIdentitySourceSeams = {}): WebIdentityCredentialProvider {
   const source = createWebIdentitySource(init, seams);
-  const engine = withCredentialCache(source, init);
-  const provider = ((identityProperties?: Record<string, unknown>): Promise<AwsCredentialIdentity> =>
-    engine(identityProperties)) as WebIdentityCredentialProvider;
-  return Object.defineProperties(provider, {
-    refresh: { value: () => engine.refresh() },
-    invalidate: { value: (accessKeyId: string) => engine.invalidate(accessKeyId) },
-    close: {
-      value: () => {
-        engine.close();
-        source.close();
-      },
-    },
-    peek: { value: () => engine.peek() },
-    stats: {
-      enumerable: true,
-      get: (): WebIdentityProviderStats => ({ ...engine.stats, ...source.info }),
-    },
-  });
+  return cachedProvider(source, init, { close: () => source.close(), facts: () => source.info });
 }

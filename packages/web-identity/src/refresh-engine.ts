@@ -71,17 +71,43 @@ export function withCredentialCache(
   source: AwsCredentialIdentityProvider,
   options?: CredentialCacheOptions,
 ): CachedCredentialProvider {
+  return cachedProvider(source, options);
+}
+
+/**
+ * What a provider built on the engine adds to it (`fromWebIdentity`, the chain): resources of its
+ * source that `close()` releases too, and facts of its source shown in `stats`.
+ */
+export interface CachedProviderExtension<Facts extends object> {
+  close?(): void;
+  facts?(): Facts;
+}
+
+/** `withCredentialCache` with an extension: the provider is the engine's own, no extra call layer. */
+export function cachedProvider<Facts extends object = object>(
+  source: AwsCredentialIdentityProvider,
+  options: CredentialCacheOptions | undefined,
+  extension: CachedProviderExtension<Facts> = {},
+): CachedCredentialProvider & { readonly stats: CredentialCacheStats & Facts } {
   if (typeof source !== "function") {
     throw new TypeError("withCredentialCache(source) needs a credential provider function as its source.");
   }
   const engine = new RefreshEngine(source, resolveCacheOptions(options));
-  const provider = ((identityProperties?: Record<string, unknown>) => engine.get(identityProperties)) as CachedCredentialProvider;
+  const provider = ((identityProperties?: Record<string, unknown>) => engine.get(identityProperties)) as CachedCredentialProvider & {
+    readonly stats: CredentialCacheStats & Facts;
+  };
   Object.defineProperties(provider, {
     refresh: { value: () => engine.refresh(), enumerable: true },
     invalidate: { value: (accessKeyId: string) => engine.invalidate(accessKeyId), enumerable: true },
-    close: { value: () => engine.close(), enumerable: true },
+    close: {
+      value: () => {
+        engine.close();
+        extension.close?.();
+      },
+      enumerable: true,
+    },
     peek: { value: () => engine.peek(), enumerable: true },
-    stats: { get: () => engine.stats(), enumerable: true },
+    stats: { get: () => ({ ...engine.stats(), ...extension.facts?.() }), enumerable: true },
   });
   return provider;
 }
