@@ -22,6 +22,7 @@ import { fromWebIdentity, type CredentialCacheEvent, type WebIdentityCredentialP
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { OutputCapture, SecretIndex, type SecretHit } from "../e2e/redaction-capture.js";
+import { seededRandom } from "../../packages/web-identity/src/refresh-engine.test-support.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -54,17 +55,6 @@ const MAX_SUCCESSES_PER_DAY = Math.floor(DAY / (45 * MINUTE)) + 1;
 const MAX_FAILED_REFRESHES_PER_OUTAGE = OUTAGE / MIN_BACKOFF + 1;
 const stsCallBudget = (outagesThatDay: number) => MAX_ATTEMPTS * (MAX_SUCCESSES_PER_DAY + MAX_FAILED_REFRESHES_PER_OUTAGE * outagesThatDay);
 
-/** A small seeded generator (mulberry32), so every run sees the same faults and draws. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /**
  * Bytes of every object still reachable (a heap snapshot, which collects garbage first), V8's
@@ -166,7 +156,7 @@ async function soak(): Promise<SoakResult> {
   const wallStart = performance.now();
   const cpuStart = process.cpuUsage();
   const gc = exposeGc();
-  const faultRandom = seeded(20_260_105);
+  const faultRandom = seededRandom(20_260_105);
   const capture = new OutputCapture();
   const secretHits: SecretHit[] = [];
   let secretsChecked = 0;
@@ -231,7 +221,7 @@ async function soak(): Promise<SoakResult> {
     region: world.region,
     stsClient,
     proactive: false,
-    random: seeded(7),
+    random: seededRandom(7),
     retry: { sleep: async () => {} },
     logger: capture.logger,
     onEvent: (event) => {

@@ -8,7 +8,7 @@ import type { CachedCredentialProvider, CredentialCacheEvent } from "./cache-typ
 import { DEFAULT_JITTER } from "./cache-options.js";
 import { markNonRecoverable } from "./errors.js";
 import { withCredentialCache } from "./refresh-engine.js";
-import { HOUR, MINUTE, ScriptedSource, credentialSet, settle, track } from "./refresh-engine.test-support.js";
+import { HOUR, MINUTE, ScriptedSource, credentialSet, seededRandom, settle, track } from "./refresh-engine.test-support.js";
 
 const T0 = Date.UTC(2030, 0, 1);
 const MANDATORY = MINUTE;
@@ -101,7 +101,7 @@ async function play(script: Command[], seed: number): Promise<Run> {
   const timeline: Run["timeline"] = [];
   const events: CredentialCacheEvent[] = [];
   let counter = 0;
-  const rng = mulberry32(seed);
+  const rng = seededRandom(seed);
   const provider = withCredentialCache(
     async (properties) => {
       timeline.push({ kind: "source-call", at: Date.now() });
@@ -221,17 +221,6 @@ function answer(source: ScriptedSource, outcome: Outcome, n: number): void {
   }
 }
 
-/** A small seeded generator, so a failing run replays exactly. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 describe("refresh engine invariants over random runs", () => {
   it("at most one source call in flight; no source call during a backoff; no caller waits while a set outside the mandatory window is cached; every call settles", async () => {

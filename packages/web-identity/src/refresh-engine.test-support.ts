@@ -93,3 +93,15 @@ export function recordingLogger() {
   const at = (level: string) => (...content: unknown[]) => lines.push({ level, text: content.map(String).join(" ") });
   return { lines, logger: { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") } };
 }
+
+/** A small seeded generator (mulberry32), so a run replays exactly: same faults, same draws. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
