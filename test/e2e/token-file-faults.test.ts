@@ -9,9 +9,9 @@ import { MAX_TOKEN_FILE_BYTES, TokenFileError, type FromWebIdentityInit, type To
 import { chain } from "@smithy/property-provider";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createWebIdentityChainProvider } from "../../packages/web-identity/src/chain.js";
-import { createWebIdentityProvider } from "../../packages/web-identity/src/from-web-identity.js";
-import { readFileCapped, TOKEN_READ_RETRY_DELAYS_MS, type ReadFileCapped } from "../../packages/web-identity/src/token-file.js";
+import { createWebIdentityChainProvider } from "../../packages/web-identity/src/providers/chain.js";
+import { createWebIdentityProvider } from "../../packages/web-identity/src/providers/from-web-identity.js";
+import { readFileCapped, TOKEN_READ_RETRY_DELAYS_MS, type ReadFileCapped } from "../../packages/web-identity/src/sources/web-identity/token-file.js";
 import { OutputCapture, SecretIndex } from "./redaction-capture.js";
 
 const ACTION = "AssumeRoleWithWebIdentity" as const;

@@ -58,7 +58,7 @@ describe("one provider, many callers", () => {
 
 describe("many providers, one STS client", () => {
   it("providers going to the same STS share one client; the last close() destroys it; custom settings get their own", async () => {
-    const { sharedStsClientCount } = await import("../../packages/web-identity/src/shared-sts-clients.js");
+    const { sharedStsClientCount } = await import("../../packages/web-identity/src/sts/shared-sts-clients.js");
     const before = sharedStsClientCount();
     const first = closer.provider(worldInit(world, { roleSessionName: "first" }));
     const second = closer.provider(worldInit(world, { roleSessionName: "second" }));

@@ -22,7 +22,7 @@ import { fromWebIdentity, type CredentialCacheEvent, type WebIdentityCredentialP
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { OutputCapture, SecretIndex, type SecretHit } from "../e2e/redaction-capture.js";
-import { seededRandom } from "../../packages/web-identity/src/refresh-engine.test-support.js";
+import { seededRandom } from "../../packages/web-identity/src/engine/refresh-engine.test-support.js";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { CachedCredentialProvider, CredentialCacheEvent } from "./cache-types.js";
 import { DEFAULT_JITTER } from "./cache-options.js";
-import { markNonRecoverable } from "./errors.js";
+import { markNonRecoverable } from "../shared/errors.js";
 import { withCredentialCache } from "./refresh-engine.js";
 import { HOUR, MINUTE, ScriptedSource, credentialSet, seededRandom, settle, track } from "./refresh-engine.test-support.js";
 

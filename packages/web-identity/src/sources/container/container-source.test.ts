@@ -4,10 +4,10 @@ import { join } from "node:path";
 import { fromHttp as realFromHttp, type FromHttpOptions } from "@aws-sdk/credential-provider-http";
 import { startLocalContainerEndpoint, type LocalContainerEndpoint } from "@irsa/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createWebIdentityChainProvider, type WebIdentityChainProvider } from "./chain.js";
+import { createWebIdentityChainProvider, type WebIdentityChainProvider } from "../../providers/chain.js";
 import { resolveContainerConfig } from "./container-config.js";
 import { createContainerSource } from "./container-source.js";
-import { ConfigurationError, CredentialSourceError, NotConfiguredError } from "./errors.js";
+import { ConfigurationError, CredentialSourceError, NotConfiguredError } from "../../shared/errors.js";
 
 const POD_IDENTITY_URI = "http://169.254.170.23/v1/credentials";
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { TokenFileError } from "./errors.js";
+import { TokenFileError } from "../../shared/errors.js";
 import { MAX_TOKEN_FILE_BYTES, TOKEN_READ_RETRY_DELAYS_MS, readWebIdentityToken, type ReadTokenOptions } from "./token-file.js";
 
 const NOW = Date.parse("2030-01-01T00:00:00Z");

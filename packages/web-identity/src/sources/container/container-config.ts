@@ -1,5 +1,5 @@
-import { optionOrEnv, type Named } from "./config.js";
-import { ConfigurationError, NotConfiguredError } from "./errors.js";
+import { optionOrEnv, type Named } from "../web-identity/config.js";
+import { ConfigurationError, NotConfiguredError } from "../../shared/errors.js";
 
 /** Variables of the container credentials endpoint (ECS task roles, EKS Pod Identity), as the AWS SDKs name them. */
 export const ENV_CONTAINER_FULL_URI = "AWS_CONTAINER_CREDENTIALS_FULL_URI";

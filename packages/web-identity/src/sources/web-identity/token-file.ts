@@ -1,6 +1,6 @@
 import { open } from "node:fs/promises";
 import { inspect } from "node:util";
-import { TokenFileError, describeClaims, type TokenClaims } from "./errors.js";
+import { TokenFileError, describeClaims, type TokenClaims } from "../../shared/errors.js";
 
 /** A projected service account token is ~1 KiB; anything past this is not a token. */
 export const MAX_TOKEN_FILE_BYTES = 64 * 1024;

@@ -1,5 +1,5 @@
-import { IrsaCredentialsError } from "./errors.js";
-import type { Logger } from "./logger.js";
+import { IrsaCredentialsError } from "../shared/errors.js";
+import type { Logger } from "../shared/logger.js";
 import { classifyStsError, type StsErrorClassification } from "./sts-errors.js";
 
 /** STS calls per fetch, all causes together. */

@@ -1,7 +1,7 @@
-import type { CachedCredentialProvider, CredentialCacheOptions, CredentialCacheStats } from "./cache-types.js";
-import type { RegionSource } from "./config.js";
-import { cachedProvider } from "./refresh-engine.js";
-import { createWebIdentitySource, type WebIdentitySourceInit, type WebIdentitySourceSeams } from "./web-identity-source.js";
+import type { CachedCredentialProvider, CredentialCacheOptions, CredentialCacheStats } from "../engine/cache-types.js";
+import type { RegionSource } from "../sources/web-identity/config.js";
+import { cachedProvider } from "../engine/refresh-engine.js";
+import { createWebIdentitySource, type WebIdentitySourceInit, type WebIdentitySourceSeams } from "../sources/web-identity/web-identity-source.js";
 
 /**
  * Options of `fromWebIdentity`: the web-identity settings (each falls back to the environment

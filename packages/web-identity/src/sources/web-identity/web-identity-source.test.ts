@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { inspect } from "node:util";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { ConfigurationError, NotConfiguredError, StsRequestError, TokenFileError } from "./errors.js";
+import { ConfigurationError, NotConfiguredError, StsRequestError, TokenFileError } from "../../shared/errors.js";
 import { createWebIdentitySource, type WebIdentitySource, type WebIdentitySourceInit } from "./web-identity-source.js";
 
 const STS = "http://127.0.0.1:65111";

@@ -2,7 +2,7 @@ import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { CachedCredentialProvider, CredentialCacheEvent, CredentialCacheOptions } from "./cache-types.js";
 import { DEFAULT_JITTER } from "./cache-options.js";
-import { ConfigurationError, IrsaCredentialsError, markNonRecoverable } from "./errors.js";
+import { ConfigurationError, IrsaCredentialsError, markNonRecoverable } from "../shared/errors.js";
 import { withCredentialCache } from "./refresh-engine.js";
 import {
   HOUR,

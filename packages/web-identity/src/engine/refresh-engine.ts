@@ -28,8 +28,8 @@ import type {
   CredentialCacheStats,
   RefreshReason,
 } from "./cache-types.js";
-import { IrsaCredentialsError, isRecoverable } from "./errors.js";
-import { redactSecrets, redactedCredentials } from "./redact.js";
+import { IrsaCredentialsError, isRecoverable } from "../shared/errors.js";
+import { redactSecrets, redactedCredentials } from "../shared/redact.js";
 import { drawDurationMs, drawRefreshAt, windowsForSet } from "./refresh-windows.js";
 
 /** setTimeout cannot wait longer (about 24.8 days); a longer wait re-arms when it fires. */

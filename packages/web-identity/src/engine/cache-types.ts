@@ -1,5 +1,5 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
-import type { Logger } from "./logger.js";
+import type { Logger } from "../shared/logger.js";
 
 /**
  * Options of the refresh engine (`withCredentialCache`). The option names are a contract: the

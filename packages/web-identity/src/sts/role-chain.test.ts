@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigurationError } from "./errors.js";
+import { ConfigurationError } from "../shared/errors.js";
 import { validateRoleChain } from "./role-chain.js";
 
 const ROLE = "arn:aws:iam::222233334444:role/target";

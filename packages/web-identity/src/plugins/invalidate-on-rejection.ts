@@ -23,7 +23,7 @@ import type {
   Pluggable,
 } from "@smithy/types";
 import { SMITHY_CONTEXT_KEY } from "@smithy/types";
-import type { Logger } from "./logger.js";
+import type { Logger } from "../shared/logger.js";
 
 /**
  * Error codes by which AWS services say the signing credentials are expired, unknown or revoked

@@ -6,14 +6,14 @@ import type {
 } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { resolveWebIdentityConfig, FALLBACK_REGION, type RegionSource, type ResolvedWebIdentityConfig } from "./config.js";
-import { StsRequestError, describeClaims } from "./errors.js";
-import type { Logger } from "./logger.js";
-import { assumeRoleChain, validateRoleChain, type RoleChainHop } from "./role-chain.js";
+import { StsRequestError, describeClaims } from "../../shared/errors.js";
+import type { Logger } from "../../shared/logger.js";
+import { assumeRoleChain, validateRoleChain, type RoleChainHop } from "../../sts/role-chain.js";
 import { generateRoleSessionName } from "./session-name.js";
-import { resolveStsAttemptPolicy, runStsAttempts, type StsRetryOptions } from "./sts-attempts.js";
-import { StsClientHolder, assumeRoleWithWebIdentity } from "./sts-client.js";
-import { credentialsFromStsOutput } from "./sts-credentials.js";
-import type { StsErrorClassification } from "./sts-errors.js";
+import { resolveStsAttemptPolicy, runStsAttempts, type StsRetryOptions } from "../../sts/sts-attempts.js";
+import { StsClientHolder, assumeRoleWithWebIdentity } from "../../sts/sts-client.js";
+import { credentialsFromStsOutput } from "../../sts/sts-credentials.js";
+import type { StsErrorClassification } from "../../sts/sts-errors.js";
 import { readWebIdentityToken, type ReadFileCapped, type WebIdentityToken } from "./token-file.js";
 
 export {
@@ -22,7 +22,7 @@ export {
   DEFAULT_STS_RETRY_BASE_DELAY_MS,
   DEFAULT_STS_RETRY_MAX_DELAY_MS,
   type StsRetryOptions,
-} from "./sts-attempts.js";
+} from "../../sts/sts-attempts.js";
 
 /** The web-identity source's settings; `fromWebIdentity` adds the refresh engine's. */
 export interface WebIdentitySourceInit {

@@ -1,4 +1,4 @@
-import { ConfigurationError, NotConfiguredError } from "./errors.js";
+import { ConfigurationError, NotConfiguredError } from "../../shared/errors.js";
 
 /** Environment variables read by `fromWebIdentity`, as the AWS SDKs and EKS name them. */
 export const ENV_ROLE_ARN = "AWS_ROLE_ARN";

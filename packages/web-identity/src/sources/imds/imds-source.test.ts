@@ -1,6 +1,6 @@
 import { startLocalImds, type LocalImds } from "@irsa/testing";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ConfigurationError, CredentialSourceError, NotConfiguredError } from "./errors.js";
+import { ConfigurationError, CredentialSourceError, NotConfiguredError } from "../../shared/errors.js";
 import { createImdsSource, resolveImdsSettings } from "./imds-source.js";
 
 describe("resolveImdsSettings", () => {

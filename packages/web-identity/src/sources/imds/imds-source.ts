@@ -1,8 +1,8 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
-import { ConfigurationError, CredentialSourceError, NotConfiguredError } from "./errors.js";
-import type { Logger } from "./logger.js";
-import { redactSecrets } from "./redact.js";
-import { toSdkLogger } from "./sdk-logger.js";
+import { ConfigurationError, CredentialSourceError, NotConfiguredError } from "../../shared/errors.js";
+import type { Logger } from "../../shared/logger.js";
+import { redactSecrets } from "../../shared/redact.js";
+import { toSdkLogger } from "../../shared/sdk-logger.js";
 
 /** Variables of the instance metadata service, as the AWS SDKs name them. */
 export const ENV_EC2_METADATA_DISABLED = "AWS_EC2_METADATA_DISABLED";

@@ -4,7 +4,7 @@ import {
   resolveWebIdentityConfig,
   type WebIdentityConfigInit,
 } from "./config.js";
-import { ConfigurationError, NotConfiguredError } from "./errors.js";
+import { ConfigurationError, NotConfiguredError } from "../../shared/errors.js";
 
 const ROLE = "arn:aws:iam::123456789012:role/app";
 const FILE = "/var/run/secrets/eks.amazonaws.com/serviceaccount/token";

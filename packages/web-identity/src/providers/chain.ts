@@ -1,8 +1,8 @@
 import type { AwsCredentialIdentity } from "@smithy/types";
-import type { CachedCredentialProvider, CredentialCacheStats } from "./cache-types.js";
-import { ENV_ROLE_SESSION_NAME, ROLE_SESSION_NAME_PATTERN, optionOrEnv, resolveStsTarget } from "./config.js";
-import type { ContainerCredentialsInit } from "./container-config.js";
-import { createContainerSource, type ContainerSourceSeams } from "./container-source.js";
+import type { CachedCredentialProvider, CredentialCacheStats } from "../engine/cache-types.js";
+import { ENV_ROLE_SESSION_NAME, ROLE_SESSION_NAME_PATTERN, optionOrEnv, resolveStsTarget } from "../sources/web-identity/config.js";
+import type { ContainerCredentialsInit } from "../sources/container/container-config.js";
+import { createContainerSource, type ContainerSourceSeams } from "../sources/container/container-source.js";
 import {
   ConfigurationError,
   CredentialChainError,
@@ -10,15 +10,15 @@ import {
   isRecoverable,
   type ChainSourceName,
   type ChainSourceReport,
-} from "./errors.js";
+} from "../shared/errors.js";
 import type { FromWebIdentityInit, WebIdentityProviderStats } from "./from-web-identity.js";
-import { createImdsSource, type InstanceMetadataInit } from "./imds-source.js";
-import { cachedProvider } from "./refresh-engine.js";
-import { assumeRoleChain, validateRoleChain } from "./role-chain.js";
-import { generateRoleSessionName } from "./session-name.js";
-import { resolveStsAttemptPolicy } from "./sts-attempts.js";
-import { StsClientHolder } from "./sts-client.js";
-import { createWebIdentitySource, type WebIdentitySourceSeams } from "./web-identity-source.js";
+import { createImdsSource, type InstanceMetadataInit } from "../sources/imds/imds-source.js";
+import { cachedProvider } from "../engine/refresh-engine.js";
+import { assumeRoleChain, validateRoleChain } from "../sts/role-chain.js";
+import { generateRoleSessionName } from "../sources/web-identity/session-name.js";
+import { resolveStsAttemptPolicy } from "../sts/sts-attempts.js";
+import { StsClientHolder } from "../sts/sts-client.js";
+import { createWebIdentitySource, type WebIdentitySourceSeams } from "../sources/web-identity/web-identity-source.js";
 
 /** The sources a chain may fall back to after web identity. */
 export type FallbackSourceName = "container" | "imds";

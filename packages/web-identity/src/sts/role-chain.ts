@@ -1,9 +1,9 @@
 import type { AssumeRoleCommandOutput, STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { ROLE_SESSION_NAME_PATTERN, isRoleArn } from "./config.js";
-import { ConfigurationError, RoleChainError } from "./errors.js";
-import type { Logger } from "./logger.js";
-import { redactSecrets } from "./redact.js";
+import { ROLE_SESSION_NAME_PATTERN, isRoleArn } from "../sources/web-identity/config.js";
+import { ConfigurationError, RoleChainError } from "../shared/errors.js";
+import type { Logger } from "../shared/logger.js";
+import { redactSecrets } from "../shared/redact.js";
 import { runStsAttempts, type StsAttemptPolicy } from "./sts-attempts.js";
 import { assumeRole, type StsClientHolder } from "./sts-client.js";
 import type { StsErrorClassification } from "./sts-errors.js";

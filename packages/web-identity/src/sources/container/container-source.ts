@@ -7,11 +7,11 @@ import {
   type ContainerCredentialsInit,
   type ResolvedContainerConfig,
 } from "./container-config.js";
-import { ConfigurationError, CredentialSourceError } from "./errors.js";
-import type { Logger } from "./logger.js";
-import { redactSecrets } from "./redact.js";
-import { toSdkLogger } from "./sdk-logger.js";
-import { readFileCapped, type ReadFileCapped } from "./token-file.js";
+import { ConfigurationError, CredentialSourceError } from "../../shared/errors.js";
+import type { Logger } from "../../shared/logger.js";
+import { redactSecrets } from "../../shared/redact.js";
+import { toSdkLogger } from "../../shared/sdk-logger.js";
+import { readFileCapped, type ReadFileCapped } from "../web-identity/token-file.js";
 
 /** An authorization token is a header value of a few hundred bytes; anything this large is not one. */
 export const MAX_CONTAINER_TOKEN_FILE_BYTES = 16 * 1024;

@@ -1,7 +1,7 @@
 import type { CredentialCacheEvent, CredentialCacheOptions } from "./cache-types.js";
-import { ConfigurationError } from "./errors.js";
-import type { Logger } from "./logger.js";
-import { SILENT_LOGGER } from "./logger.js";
+import { ConfigurationError } from "../shared/errors.js";
+import type { Logger } from "../shared/logger.js";
+import { SILENT_LOGGER } from "../shared/logger.js";
 
 /** Default mandatory window: callers wait for a refresh in the last minute of a set. */
 export const DEFAULT_MANDATORY_WINDOW_MS = 60_000;

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { CredentialCacheEvent } from "./cache-types.js";
+import type { CredentialCacheEvent } from "../engine/cache-types.js";
 import { createWebIdentityProvider, type FromWebIdentityInit, type WebIdentityCredentialProvider } from "./from-web-identity.js";
 
 const ROLE = "arn:aws:iam::123456789012:role/app";
