@@ -33,6 +33,8 @@ export type {
   LocalStsRequest,
   StsAction,
 } from "./local-sts/local-sts.js";
+export { LocalStsHostile, DEFAULT_OVERSIZED_BYTES, MAX_OVERSIZED_BYTES } from "./local-sts/hostile.js";
+export type { HostileBody, SlowDripOptions } from "./local-sts/hostile.js";
 export { IssuedCredentials } from "./local-sts/issued-credentials.js";
 export type { CredentialSource } from "./local-sts/issued-credentials.js";
 export { StsError, STS_ERROR_STATUS } from "./local-sts/sts-error.js";

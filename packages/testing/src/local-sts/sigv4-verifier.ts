@@ -75,12 +75,14 @@ export async function verifySigV4(
   request: ReceivedRequest,
   auth: ParsedAuthorization,
   credentials: IssuedCredentials,
+  /** The server's clock, epoch ms. */
+  nowMs: number = Date.now(),
 ): Promise<void> {
   const signingDate = parseAmzDate(headerValue(request.headers, "x-amz-date"));
   if (!signingDate || !auth.signedHeaders.includes("host")) {
     throw new StsError("IncompleteSignature", 400, "Request must contain a signed Host header and an X-Amz-Date header.");
   }
-  const skew = Math.abs(Date.now() - signingDate.getTime());
+  const skew = Math.abs(nowMs - signingDate.getTime());
   if (skew > MAX_CLOCK_SKEW_MS) {
     throw new StsError("SignatureDoesNotMatch", 403, `Signature expired: ${headerValue(request.headers, "x-amz-date")} is now outside the allowed 15 minute window.`);
   }

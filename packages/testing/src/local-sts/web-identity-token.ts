@@ -81,11 +81,13 @@ async function loadJwks(issuer: TrustedIssuer): Promise<JsonWebKeySet> {
 /**
  * Verifies a web identity token as STS does before looking at the role: well-formed JWT, a
  * known `iss`, a signature by one of that issuer's keys, not expired and not before `nbf`
- * (both against `Date.now()`, so fake timers decide).
+ * (both against the server's clock, `Date.now()` by default, so fake timers decide).
  */
 export async function verifyWebIdentityToken(
   token: string,
   issuers: ReadonlyMap<string, TrustedIssuer>,
+  /** The server's clock, epoch ms (`exp` and `nbf` are judged by it). */
+  nowMs: number = Date.now(),
 ): Promise<VerifiedWebIdentity> {
   // jose is ESM-only: loaded on demand so the CommonJS build runs on Node < 20.19 too.
   const { compactVerify, createLocalJWKSet, decodeJwt } = await import("jose");
@@ -110,7 +112,7 @@ export async function verifyWebIdentityToken(
     }
     throw invalidToken("The web identity token signature could not be verified");
   }
-  const nowSeconds = Math.floor(Date.now() / 1000);
+  const nowSeconds = Math.floor(nowMs / 1000);
   if (typeof claims.exp !== "number") throw invalidToken("The web identity token has no expiration (exp)");
   if (nowSeconds >= claims.exp) {
     throw new StsError(
