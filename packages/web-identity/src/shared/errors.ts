@@ -90,6 +90,7 @@ export type TokenFileProblem =
   | "not-found"
   | "access-denied"
   | "is-directory"
+  | "not-regular-file"
   | "empty"
   | "too-large"
   | "malformed"

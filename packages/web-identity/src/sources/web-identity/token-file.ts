@@ -1,6 +1,8 @@
-import { open } from "node:fs/promises";
 import { inspect } from "node:util";
 import { TokenFileError, describeClaims, type TokenClaims } from "../../shared/errors.js";
+import { readFileCapped, type NotRegularFileKind, type ReadFileCapped } from "./read-file-capped.js";
+
+export { readFileCapped, type ReadFileCapped } from "./read-file-capped.js";
 
 /** A projected service account token is ~1 KiB; anything past this is not a token. */
 export const MAX_TOKEN_FILE_BYTES = 64 * 1024;
@@ -14,8 +16,6 @@ export const TOKEN_READ_RETRY_DELAYS_MS: readonly number[] = [25, 50, 50, 75];
 // Three base64url parts (header.payload.signature), as the JWS compact serialisation has.
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
-/** Reads at most `maxBytes` of a file. A seam for tests (EACCES cannot be produced as root). */
-export type ReadFileCapped = (path: string, maxBytes: number) => Promise<Buffer>;
 
 export interface ReadTokenOptions {
   /** Clock for the `exp` check, epoch milliseconds. */
@@ -53,26 +53,6 @@ export class WebIdentityToken {
     return `WebIdentityToken { path: ${this.path}, ${describeClaims(this.claims)} }`;
   }
 }
-
-/** Reads the file through one handle, so a directory or an oversized file is seen before reading it all. */
-export const readFileCapped: ReadFileCapped = async (path, maxBytes) => {
-  const handle = await open(path, "r");
-  try {
-    if ((await handle.stat()).isDirectory()) {
-      throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read '${path}'`), { code: "EISDIR" });
-    }
-    const buffer = Buffer.alloc(maxBytes);
-    let length = 0;
-    while (length < maxBytes) {
-      const { bytesRead } = await handle.read(buffer, length, maxBytes - length, length);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-    }
-    return buffer.subarray(0, length);
-  } finally {
-    await handle.close();
-  }
-};
 
 type DecodeJwt = (jwt: string) => Record<string, unknown>;
 let decodeJwtModule: Promise<DecodeJwt> | undefined;
@@ -192,6 +172,15 @@ function readError(path: string, cause: unknown, checkedFor: string): TransientR
           "or run as the user that owns the file.",
         { path, problem: "access-denied", recoverable: false, cause },
       );
+    case "ENOTREG": {
+      const kind = (cause as { kind?: NotRegularFileKind }).kind ?? "other";
+      throw new TokenFileError(
+        `The web identity token path ${path} is not a regular file (it is a ${kind.replace("-", " ")}${kind === "fifo" ? ", a named pipe" : ""}), ` +
+          "so it was not read: reading it could block for ever. Point AWS_WEB_IDENTITY_TOKEN_FILE (or `webIdentityTokenFile`) " +
+          "at the projected service account token file.",
+        { path, problem: "not-regular-file", recoverable: false, cause },
+      );
+    }
     case "EISDIR":
       throw new TokenFileError(
         `The web identity token path ${path} is a directory, not a file. Point AWS_WEB_IDENTITY_TOKEN_FILE (or ` +
