@@ -38,7 +38,10 @@ export interface ContainerCredentialsInit {
    * `authorizationToken`, as in the AWS SDK.
    */
   authorizationTokenFile?: string;
-  /** Per-request timeout in milliseconds, also `fromHttp`'s wait between attempts. Default 1000. */
+  /**
+   * Deadline of each request in milliseconds, enforced (the socket is destroyed), also the wait
+   * between attempts. A fetch ends within `(2 x maxAttempts - 1) x timeoutMs`. Default 1000.
+   */
   timeoutMs?: number;
   /** Requests per fetch (1 = no retry). Default 2. */
   maxAttempts?: number;

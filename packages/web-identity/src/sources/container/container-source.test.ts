@@ -1,4 +1,6 @@
+import { execFileSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromHttp as realFromHttp, type FromHttpOptions } from "@aws-sdk/credential-provider-http";
@@ -7,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createWebIdentityChainProvider, type WebIdentityChainProvider } from "../../providers/chain.js";
 import { resolveContainerConfig } from "./container-config.js";
 import { createContainerSource } from "./container-source.js";
+import { readFileCapped } from "../web-identity/read-file-capped.js";
 import { ConfigurationError, CredentialSourceError, NotConfiguredError } from "../../shared/errors.js";
 
 const POD_IDENTITY_URI = "http://169.254.170.23/v1/credentials";
@@ -60,9 +63,11 @@ describe("EKS Pod Identity address (169.254.170.23)", () => {
     endpoint.rotateCredentials();
     keys.push((await provider.refresh()).accessKeyId);
 
-    expect(seen.map((options) => options.awsContainerCredentialsFullUri)).toEqual([POD_IDENTITY_URI, POD_IDENTITY_URI, POD_IDENTITY_URI]);
+    // Per fetch: the host check (built without the token, never called), then the attempt.
+    expect(seen.map((options) => options.awsContainerCredentialsFullUri)).toEqual(Array(6).fill(POD_IDENTITY_URI));
+    expect(seen.filter((_, i) => i % 2 === 0).every((options) => options.awsContainerAuthorizationToken === "")).toBe(true);
     // The token file's trailing newline is gone: the local endpoint saw an exact match each time.
-    expect(seen.every((options) => options.awsContainerAuthorizationToken === endpoint.authorizationToken)).toBe(true);
+    expect(seen.filter((_, i) => i % 2 === 1).every((options) => options.awsContainerAuthorizationToken === endpoint.authorizationToken)).toBe(true);
     expect(seen.every((options) => options.awsContainerAuthorizationTokenFile === "")).toBe(true);
     expect(endpoint.requests.map((r) => [r.status, r.authorized])).toEqual([
       [200, true],
@@ -161,5 +166,57 @@ describe("resolveContainerConfig", () => {
     [{ AWS_CONTAINER_CREDENTIALS_FULL_URI: "http://user:pw@127.0.0.1/x" }, /user name or password/],
   ])("%j is a ConfigurationError", (env, message) => {
     expect(() => resolveContainerConfig({}, env)).toThrow(message);
+  });
+});
+
+describe("deadlines and order of checks", () => {
+  it("a black-hole endpoint (accepts, never answers) fails recoverably within the documented time, sockets released", async () => {
+    const sockets = new Set<Socket>();
+    const hole = createServer((socket) => {
+      sockets.add(socket);
+      socket.resume(); // reads (and drops) the request, so it sees the client hang up
+      socket.on("close", () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => hole.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (hole.address() as AddressInfo).port;
+      const source = createContainerSource(
+        { fullUri: `http://127.0.0.1:${port}/v1/credentials`, timeoutMs: 150, maxAttempts: 2 },
+        { env: () => ({}) },
+      );
+      const started = Date.now();
+      const error = (await source().catch((e: unknown) => e)) as CredentialSourceError;
+      const elapsed = Date.now() - started;
+      expect(error).toBeInstanceOf(CredentialSourceError);
+      expect(error.recoverable).toBe(true);
+      expect(error.message).toMatch(/did not answer within 1[0-5]\d ms \(attempt 2 of 2\)/);
+      // (2 x 2 - 1) x 150 ms = 450 ms documented; some slack for a loaded machine.
+      expect(elapsed).toBeGreaterThanOrEqual(400);
+      expect(elapsed).toBeLessThan(1_500);
+      await expect.poll(() => sockets.size).toBe(0);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => hole.close(() => resolve()));
+    }
+  });
+
+  it("a refused URL never opens the authorization token file (a FIFO here)", async () => {
+    const fifo = join(dir, "token-fifo");
+    execFileSync("mkfifo", [fifo]);
+    const opened: string[] = [];
+    const source = createContainerSource(
+      { fullUri: "http://169.254.170.99/v1/credentials", authorizationTokenFile: fifo },
+      {
+        env: () => ({}),
+        readFile: async (path, max) => {
+          opened.push(path);
+          return readFileCapped(path, max);
+        },
+      },
+    );
+    const error = await source().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toContain("169.254.170.99");
+    expect(opened).toEqual([]);
   });
 });

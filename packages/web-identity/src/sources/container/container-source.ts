@@ -11,6 +11,7 @@ import { ConfigurationError, CredentialSourceError } from "../../shared/errors.j
 import type { Logger } from "../../shared/logger.js";
 import { redactSecrets } from "../../shared/redact.js";
 import { toSdkLogger } from "../../shared/sdk-logger.js";
+import { AttemptDeadlineError, withAttemptDeadline } from "./attempt-deadline.js";
 import { readFileCapped, type ReadFileCapped } from "../web-identity/token-file.js";
 
 /** An authorization token is a header value of a few hundred bytes; anything this large is not one. */
@@ -50,35 +51,64 @@ export function createContainerSource(
 
   return async (): Promise<AwsCredentialIdentity> => {
     const config = resolveContainerConfig(init, env());
-    const authorization = await authorizationFor(config, readFile);
     const fromHttp = seams.fromHttp ?? (await loadFromHttp());
-    let provider: AwsCredentialIdentityProvider;
-    try {
-      // Every setting passed explicitly ("" = none), so fromHttp never reads process.env itself.
-      provider = fromHttp({
-        awsContainerCredentialsFullUri: config.url,
-        awsContainerCredentialsRelativeUri: "",
-        awsContainerAuthorizationToken: authorization ?? "",
-        awsContainerAuthorizationTokenFile: "",
-        timeout: config.timeoutMs,
-        maxRetries: config.maxAttempts - 1,
-        logger: sdkLogger,
-      });
-    } catch (cause) {
-      // fromHttp checks the host when it is built, before any request.
-      throw new ConfigurationError(
-        `The container credentials URL from ${config.urlFrom} (${config.url}) is refused by the AWS SDK: ` +
-          `${firstLine(cause)}. Use https, or http to 127.0.0.0/8, [::1], 169.254.170.2 (ECS) or 169.254.170.23 / [fd00:ec2::23] (EKS Pod Identity).`,
-        { cause },
-      );
-    }
+    // The SDK's host check first: a token is never read for a URL it will not be sent to.
+    build(fromHttp, config, undefined, sdkLogger);
+    const authorization = await authorizationFor(config, readFile);
     init.logger?.debug?.(`@irsa/web-identity: container credentials from ${config.url} (${config.urlFrom})`);
-    try {
-      return await provider();
-    } catch (error) {
-      throw containerFailure(error, config);
+    const deadline = Date.now() + containerTotalTimeoutMs(config);
+    for (let attempt = 1; ; attempt++) {
+      // fromHttp's handler only warns on its timeout: each attempt has a deadline of its own.
+      const timeoutMs = Math.max(1, Math.min(config.timeoutMs, deadline - Date.now()));
+      try {
+        return await withAttemptDeadline(build(fromHttp, config, authorization ?? "", sdkLogger), timeoutMs);
+      } catch (error) {
+        const failure = containerFailure(error, config, attempt);
+        if (!failure.recoverable || attempt >= config.maxAttempts || deadline - Date.now() <= config.timeoutMs) throw failure;
+        await sleep(config.timeoutMs); // as fromHttp waits between its own attempts
+      }
     }
   };
+}
+
+/**
+ * The longest one fetch takes: every attempt at its timeout plus fromHttp's wait of one timeout
+ * between attempts. With the defaults (1000 ms, 2 attempts) a wedged agent fails in 3 s.
+ */
+export function containerTotalTimeoutMs(config: Pick<ResolvedContainerConfig, "timeoutMs" | "maxAttempts">): number {
+  return (2 * config.maxAttempts - 1) * config.timeoutMs;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One attempt's `fromHttp` provider (single-use: it destroys its handler when done), every
+ * setting passed explicitly ("" = none) so it never reads process.env itself. The SDK checks
+ * the host when the provider is built, before any request.
+ */
+function build(
+  fromHttp: FromHttp,
+  config: ResolvedContainerConfig,
+  authorization: string | undefined,
+  logger: FromHttpOptions["logger"],
+): AwsCredentialIdentityProvider {
+  try {
+    return fromHttp({
+      awsContainerCredentialsFullUri: config.url,
+      awsContainerCredentialsRelativeUri: "",
+      awsContainerAuthorizationToken: authorization ?? "",
+      awsContainerAuthorizationTokenFile: "",
+      timeout: config.timeoutMs,
+      maxRetries: 0,
+      logger,
+    });
+  } catch (cause) {
+    throw new ConfigurationError(
+      `The container credentials URL from ${config.urlFrom} (${config.url}) is refused by the AWS SDK: ` +
+        `${firstLine(cause)}. Use https, or http to 127.0.0.0/8, [::1], 169.254.170.2 (ECS) or 169.254.170.23 / [fd00:ec2::23] (EKS Pod Identity).`,
+      { cause },
+    );
+  }
 }
 
 /** The header value for this fetch: the token file read now and trimmed, or the inline token. */
@@ -119,7 +149,14 @@ async function authorizationFor(config: ResolvedContainerConfig, readFile: ReadF
 }
 
 /** 5xx, 429, timeouts and network failures pass; any other 4xx needs a fix (token, path, role association). */
-function containerFailure(error: unknown, config: ResolvedContainerConfig): CredentialSourceError {
+function containerFailure(error: unknown, config: ResolvedContainerConfig, attempt: number): CredentialSourceError {
+  if (error instanceof AttemptDeadlineError) {
+    return new CredentialSourceError(
+      `Container credentials from ${config.url} (${config.urlFrom}) did not answer within ${error.timeoutMs} ms ` +
+        `(attempt ${attempt} of ${config.maxAttempts}); the agent accepts connections but does not answer. Will be retried later.`,
+      { source: "container", recoverable: true, cause: error },
+    );
+  }
   const message = firstLine(error);
   const status = Number(/status:? (\d{3})\b/i.exec(message)?.[1] ?? NaN);
   const httpStatus = Number.isNaN(status) ? undefined : status;
