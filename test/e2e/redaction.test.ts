@@ -5,7 +5,7 @@
 
 import { inspect } from "node:util";
 import { startIrsaWorld, type IrsaWorld } from "@irsa/testing";
-import { fromWebIdentity } from "@irsa/web-identity";
+import { TokenFileError, fromWebIdentity } from "@irsa/web-identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OutputCapture, SecretIndex } from "./redaction-capture.js";
 import { worldInit } from "./web-identity-support.js";
@@ -95,5 +95,39 @@ describe("a real provider's output", () => {
       provider.close();
       await world.tokenFile.rotate();
     }
+  });
+});
+
+describe("a secret where a path, a variable or upstream text belongs", () => {
+  it("a JWT pasted into AWS_WEB_IDENTITY_TOKEN_FILE, into AWS_ROLE_ARN, or echoed in STS's error text is printed nowhere", async () => {
+    const capture = new OutputCapture();
+    const token = world.tokenFile.currentToken;
+    const secrets = new SecretIndex();
+    secrets.addToken("web identity token", token);
+    const run = async (init: Parameters<typeof worldInit>[1]) => {
+      const provider = fromWebIdentity(worldInit(world, { logger: capture.logger, onEvent: capture.onEvent, ...init }));
+      try {
+        const error = await provider().then(() => undefined, (e: unknown) => e);
+        capture.error(error);
+        return error;
+      } finally {
+        provider.close();
+      }
+    };
+
+    // The token instead of its path (was ENAMETOOLONG, echoing the token in message, path and cause).
+    const callsBefore = world.sts.calls();
+    const pasted = await run({ webIdentityTokenFile: token });
+    expect(pasted).toBeInstanceOf(TokenFileError);
+    expect(pasted).toMatchObject({ problem: "token-as-path", recoverable: false });
+    expect(world.sts.calls()).toBe(callsBefore);
+    // The token instead of the role ARN.
+    expect(await run({ roleArn: token })).toBeInstanceOf(Error);
+    // STS's own text quoting the token.
+    world.sts.faults.failNext(1, { code: "AccessDenied", message: `Not authorized for WebIdentityToken=${token} (${token})` });
+    expect(await run({})).toBeInstanceOf(Error);
+
+    expect(capture.counts.errors).toBeGreaterThanOrEqual(3);
+    expect(capture.scan(secrets)).toEqual([]);
   });
 });

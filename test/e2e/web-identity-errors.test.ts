@@ -112,11 +112,17 @@ describe("InvalidIdentityToken in general: re-read the file, retry once at once 
     expect(sleep).not.toHaveBeenCalled(); // at once
   });
 
-  it("the token did not change: 1 call, non-recoverable", async () => {
-    world.sts.faults.failNext(1, { code: "InvalidIdentityToken", message: "The web identity token signature could not be verified", action: ACTION });
+  it("the token did not change: read again after a pause and retried once; the same bytes rejected twice: 2 calls, non-recoverable", async () => {
+    world.sts.faults.failNext(2, { code: "InvalidIdentityToken", message: "The web identity token signature could not be verified", action: ACTION });
     const error = await rejectionOf(closer.provider(worldInit(world))());
-    expect(error).toMatchObject({ name: "StsRequestError", code: "InvalidIdentityToken", recoverable: false, attempts: 1 });
-    expect(assumeCalls(world)).toBe(1);
+    expect(error).toMatchObject({ name: "StsRequestError", code: "InvalidIdentityToken", recoverable: false, attempts: 2 });
+    expect(assumeCalls(world)).toBe(2);
+  });
+
+  it("rejected once (a torn read), accepted after the pause: 2 calls, success", async () => {
+    world.sts.faults.failNext(1, { code: "InvalidIdentityToken", message: "The web identity token signature could not be verified", action: ACTION });
+    await expect(closer.provider(worldInit(world))()).resolves.toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/) });
+    expect(assumeCalls(world)).toBe(2);
   });
 });
 
@@ -175,8 +181,8 @@ describe("non-recoverable: fail at once with role, claims, request id and what t
 });
 
 describe("token file", () => {
-  it("a stale token file (exp passed, not rotated): TokenFileError naming subPath, no STS call", async () => {
-    await world.tokenFile.writeRaw(await world.issuer.mintToken({ namespace: "shop", serviceAccount: "api", expiresAt: Math.floor(Date.now() / 1000) - 10 }));
+  it("a stale token file (exp passed beyond the 15-min skew allowance, not rotated): TokenFileError naming subPath, no STS call", async () => {
+    await world.tokenFile.writeRaw(await world.issuer.mintToken({ namespace: "shop", serviceAccount: "api", expiresAt: Math.floor(Date.now() / 1000) - 16 * 60 }));
     const error = await rejectionOf(closer.provider(worldInit(world))());
     expect(error).toBeInstanceOf(TokenFileError);
     expect(error).toMatchObject({ problem: "expired", recoverable: false, tryNextLink: false, path: world.tokenFile.path });

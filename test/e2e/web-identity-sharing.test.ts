@@ -1,5 +1,5 @@
 import { startIrsaWorld, type IrsaWorld } from "@irsa/testing";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { Closer, assumeCalls, callerArn, worldInit } from "./web-identity-support.js";
 
 let world: IrsaWorld;
@@ -14,6 +14,7 @@ beforeEach(async () => {
   world = await startIrsaWorld({ credentialLifetimeSeconds: 240 });
 });
 afterEach(async () => {
+  vi.useRealTimers();
   closer.closeAll();
   await world.close();
 });
@@ -31,10 +32,11 @@ describe("one provider, many callers", () => {
   });
 
   it("20 v3 clients sharing one provider: 1 STS call per refresh", async () => {
-    let offsetMs = 0; // our engine's clock; the clients and the local STS keep real time
-    const provider = closer.provider(
-      worldInit(world, { now: () => Date.now() + offsetMs, advisoryWindowMs: 60_000, mandatoryWindowMs: 30_000 }),
-    );
+    // Time moves for everyone (engine, v3 clients, local STS): lifetimes are placed on the local
+    // clock from STS's own Date header, so moving only the engine's clock would be a clock skew.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const t0 = Date.now();
+    const provider = closer.provider(worldInit(world, { advisoryWindowMs: 60_000, mandatoryWindowMs: 30_000 }));
     const clients = Array.from({ length: 20 }, () => closer.client(world, provider));
     const round = () => Promise.all(clients.map((client) => callerArn(client)));
 
@@ -44,12 +46,12 @@ describe("one provider, many callers", () => {
     expect(assumeCalls(world)).toBe(1); // served from cache
     expect(world.sts.calls("GetCallerIdentity")).toBe(40); // every signature verified by the local STS
 
-    offsetMs = 225_000; // 15 s before expiry: inside the mandatory window
+    vi.setSystemTime(t0 + 225_000); // 15 s before expiry: inside the mandatory window
     const arns = await round();
     expect(assumeCalls(world)).toBe(2);
     expect(new Set(arns).size).toBe(1);
 
-    offsetMs = 225_000 + 225_000; // the second set, too, is about to expire
+    vi.setSystemTime(t0 + 225_000 + 225_000); // the second set, too, is about to expire
     await round();
     expect(assumeCalls(world)).toBe(3);
     expect(world.sts.stats.GetCallerIdentity).toMatchObject({ calls: 80, successes: 80 });

@@ -9,7 +9,7 @@ import { assumedRoleUserTree } from "./sts-xml.js";
  * another role, that role's (account and name), as a misrouted endpoint would send.
  */
 export function answeredRoleUser(credentials: IssuedCredentials, hostile: LocalStsHostile): ReturnType<typeof assumedRoleUserTree> {
-  const other = hostile.answerAsRoleArn;
+  const other = hostile.answerAsRoleFor(credentials.source === "AssumeRole" ? "AssumeRole" : "AssumeRoleWithWebIdentity");
   const parts = other === undefined ? undefined : parseRoleArn(other);
   if (other === undefined || parts === undefined) return assumedRoleUserTree(credentials);
   return { AssumedRoleId: `${roleUniqueId(other)}:${credentials.sessionName}`, Arn: assumedRoleArn(parts, credentials.sessionName) };

@@ -32,6 +32,7 @@ export class LocalStsHostile {
   #clockOffsetMs = 0;
   #expiresInSeconds: number | undefined;
   #answerAsRoleArn: string | undefined;
+  #answerAsRoleAction: "AssumeRole" | "AssumeRoleWithWebIdentity" | undefined;
   readonly #bodies: Array<{ body: HostileBody; remaining: number }> = [];
 
   /**
@@ -74,17 +75,18 @@ export class LocalStsHostile {
 
   /**
    * Answers as if another role had been assumed: the `AssumedRoleUser` of every successful
-   * `AssumeRole*` names `roleArn` (its account and name), as a misrouted endpoint would.
-   * `undefined` turns it off.
+   * `AssumeRole*` (or only of `options.action`) names `roleArn` (its account and name), as a
+   * misrouted endpoint would. `undefined` turns it off.
    */
-  answerAsRole(roleArn: string | undefined): this {
+  answerAsRole(roleArn: string | undefined, options: { action?: "AssumeRole" | "AssumeRoleWithWebIdentity" } = {}): this {
     this.#answerAsRoleArn = roleArn;
+    this.#answerAsRoleAction = options.action;
     return this;
   }
 
-  /** The role named by {@link answerAsRole}. */
-  get answerAsRoleArn(): string | undefined {
-    return this.#answerAsRoleArn;
+  /** The role named by {@link answerAsRole}, for answers to `action`. */
+  answerAsRoleFor(action: "AssumeRole" | "AssumeRoleWithWebIdentity"): string | undefined {
+    return this.#answerAsRoleAction === undefined || this.#answerAsRoleAction === action ? this.#answerAsRoleArn : undefined;
   }
 
   /**
@@ -128,6 +130,7 @@ export class LocalStsHostile {
     this.#clockOffsetMs = 0;
     this.#expiresInSeconds = undefined;
     this.#answerAsRoleArn = undefined;
+    this.#answerAsRoleAction = undefined;
     this.#bodies.length = 0;
     return this;
   }

@@ -71,7 +71,9 @@ export type CredentialCacheEvent =
       message: string;
     }
   | { type: "backoff"; at: number; until: number }
-  | { type: "invalidated"; at: number; accessKeyId: string };
+  | { type: "invalidated"; at: number; accessKeyId: string }
+  /** The source measured the local clock's offset from its server's (server − local, ms). */
+  | { type: "clock-skew"; at: number; skewMs: number; endpoint?: string };
 
 /** Read-only counters and times of one engine. Epoch milliseconds; never a secret. */
 export interface CredentialCacheStats {

@@ -18,6 +18,8 @@ export interface WebIdentityProviderStats extends CredentialCacheStats {
   readonly regionSource?: RegionSource;
   readonly roleArn?: string;
   readonly roleSessionName?: string;
+  /** STS's clock minus this machine's, ms, from the last answer (positive: local clock behind). */
+  readonly clockSkewMs?: number;
 }
 
 /** A v3 credential provider with the refresh engine's controls. */
@@ -44,6 +46,7 @@ export function fromWebIdentity(init: FromWebIdentityInit = {}): WebIdentityCred
 
 /** `fromWebIdentity` with internal seams (environment, file reads) for tests. */
 export function createWebIdentityProvider(init: FromWebIdentityInit, seams: WebIdentitySourceSeams = {}): WebIdentityCredentialProvider {
-  const source = createWebIdentitySource(init, seams);
+  // The source's clock-skew events go to onEvent (called safely by the source).
+  const source = createWebIdentitySource(init, { report: init.onEvent, ...seams });
   return cachedProvider(source, init, { close: () => source.close(), facts: () => source.info });
 }

@@ -91,6 +91,7 @@ export type TokenFileProblem =
   | "access-denied"
   | "is-directory"
   | "not-regular-file"
+  | "token-as-path"
   | "empty"
   | "too-large"
   | "malformed"

@@ -7,7 +7,10 @@ import { redactSecrets } from "../shared/redact.js";
 import { runStsAttempts, type StsAttemptPolicy } from "./sts-attempts.js";
 import { assumeRole, type StsClientHolder } from "./sts-client.js";
 import type { StsErrorClassification } from "./sts-errors.js";
-import { credentialsFromStsOutput } from "./sts-credentials.js";
+import { AnswerFacts } from "./answer-facts.js";
+import { checkStsAnswer } from "./answer-validation.js";
+import { describeOtherRole } from "./assumed-role-check.js";
+import type { ClockSkew } from "./clock-skew.js";
 
 /** STS caps a session obtained by role chaining at one hour. */
 export const MAX_CHAINED_DURATION_SECONDS = 3_600;
@@ -107,6 +110,8 @@ export interface RoleChainContext {
   /** Who signs the first hop, for messages: e.g. "web identity role arn:…" or "container credentials". */
   baseDescription: string;
   logger?: Logger;
+  /** The provider's clock skew: hop answers are measured and their lifetimes placed on the local clock. */
+  skew?: ClockSkew;
 }
 
 /**
@@ -135,12 +140,19 @@ export async function assumeRoleChain(
         context.logger?.debug?.(
           `@irsa/web-identity: ${label} as ${sessionName}, signed by ${signer} (attempt ${attempt}/${context.policy.maxAttempts})`,
         );
-        const output = await assumeRole(
-          client,
-          { RoleArn: hop.roleArn, RoleSessionName: sessionName, ExternalId: hop.externalId, DurationSeconds: hop.durationSeconds },
-          context.policy.attemptTimeoutMs,
-        );
-        return hopCredentials(output, hop, hopIndex, hops.length, attempt);
+        const facts = new AnswerFacts(context.skew?.now);
+        let output: AssumeRoleCommandOutput;
+        try {
+          output = await assumeRole(
+            client,
+            { RoleArn: hop.roleArn, RoleSessionName: sessionName, ExternalId: hop.externalId, DurationSeconds: hop.durationSeconds },
+            context.policy.attemptTimeoutMs,
+            facts,
+          );
+        } finally {
+          context.skew?.observe(facts);
+        }
+        return hopCredentials(output, hop, hopIndex, hops.length, attempt, facts);
       },
       fail: (failure, error, attempts) => hopFailure(failure, error, { hop, hopIndex, hops: hops.length, signer, attempts }),
     });
@@ -215,14 +227,22 @@ function hopCredentials(
   hopIndex: number,
   hops: number,
   attempts: number,
+  facts: AnswerFacts,
 ): AwsCredentialIdentity {
-  const identity = credentialsFromStsOutput(output);
-  if (identity === undefined) {
+  const checked = checkStsAnswer(output, hop.roleArn, facts);
+  if (!checked.ok && checked.problem === "other-role") {
+    throw new RoleChainError(
+      `${describeHop(hopIndex, hops, hop.roleArn)} failed: ${describeOtherRole(hop.roleArn, checked.assumedRoleUserArn, checked.endpoint)} ` +
+        `(request id ${output.$metadata.requestId ?? "(none)"}). Not retried until something changes.`,
+      { hopIndex, roleArn: hop.roleArn, code: "AssumedRoleMismatch", requestId: output.$metadata.requestId, attempts, recoverable: false },
+    );
+  }
+  if (!checked.ok) {
     throw new RoleChainError(
       `${describeHop(hopIndex, hops, hop.roleArn)} answered without credentials ` +
         `(request id ${output.$metadata.requestId ?? "(none)"}). Check the STS endpoint (clientConfig.endpoint / AWS_ENDPOINT_URL_STS).`,
       { hopIndex, roleArn: hop.roleArn, code: "MissingCredentials", requestId: output.$metadata.requestId, attempts, recoverable: true },
     );
   }
-  return identity;
+  return checked.identity;
 }

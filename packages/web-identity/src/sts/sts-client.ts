@@ -7,6 +7,7 @@ import type {
   STSClientConfig,
 } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
+import { AnswerFacts, watchAnswer } from "./answer-facts.js";
 import { acquireSharedStsClient, releaseSharedStsClient } from "./shared-sts-clients.js";
 
 type StsModule = typeof import("@aws-sdk/client-sts");
@@ -141,18 +142,28 @@ async function sendWithTimeout<Output>(send: (abortSignal: AbortSignal) => Promi
   }
 }
 
-/** One `AssumeRoleWithWebIdentity`, aborted after `timeoutMs`. */
+/** One `AssumeRoleWithWebIdentity`, aborted after `timeoutMs`; its raw answer watched into `facts` (size-capped). */
 export async function assumeRoleWithWebIdentity(
   client: STSClient,
   input: AssumeRoleWithWebIdentityCommandInput,
   timeoutMs: number,
+  facts: AnswerFacts = new AnswerFacts(),
 ): Promise<AssumeRoleWithWebIdentityCommandOutput> {
   const { AssumeRoleWithWebIdentityCommand } = await loadStsModule();
-  return sendWithTimeout((abortSignal) => client.send(new AssumeRoleWithWebIdentityCommand(input), { abortSignal }), timeoutMs);
+  const command = new AssumeRoleWithWebIdentityCommand(input);
+  watchAnswer(command, facts);
+  return sendWithTimeout((abortSignal) => client.send(command, { abortSignal }), timeoutMs);
 }
 
-/** One `AssumeRole` (a role-chain hop, signed by `client`'s credentials), aborted after `timeoutMs`. */
-export async function assumeRole(client: STSClient, input: AssumeRoleCommandInput, timeoutMs: number): Promise<AssumeRoleCommandOutput> {
+/** One `AssumeRole` (a role-chain hop, signed by `client`'s credentials), aborted after `timeoutMs`; watched like the above. */
+export async function assumeRole(
+  client: STSClient,
+  input: AssumeRoleCommandInput,
+  timeoutMs: number,
+  facts: AnswerFacts = new AnswerFacts(),
+): Promise<AssumeRoleCommandOutput> {
   const { AssumeRoleCommand } = await loadStsModule();
-  return sendWithTimeout((abortSignal) => client.send(new AssumeRoleCommand(input), { abortSignal }), timeoutMs);
+  const command = new AssumeRoleCommand(input);
+  watchAnswer(command, facts);
+  return sendWithTimeout((abortSignal) => client.send(command, { abortSignal }), timeoutMs);
 }

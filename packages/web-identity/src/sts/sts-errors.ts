@@ -1,3 +1,5 @@
+import { boundedServiceText } from "./error-text.js";
+
 /**
  * What an `AssumeRoleWithWebIdentity` failure means, from any spelling of it: the v3 client's
  * modeled exception names (`InvalidIdentityTokenException`), the wire codes
@@ -36,6 +38,7 @@ const TRANSIENT_CODES = new Set([
   "RequestTimeout",
   "TimeoutError",
   "AbortError",
+  "MalformedResponse",
 ]);
 
 /** Node socket / DNS errors: the request may not have reached STS. */
@@ -72,6 +75,8 @@ const HINTS: Record<string, string> = {
   PackedPolicyTooLarge: "the session policies (`policy`, `policyArns`) are too large: shorten them",
   RegionDisabled: "STS is not activated in this region for the account: activate it in IAM account settings or set another region",
   IDPCommunicationError: "STS could not reach the identity provider's OIDC discovery/JWKS endpoint",
+  MalformedResponse:
+    "the answer was larger than 64 KiB or could not be parsed: check the STS endpoint (clientConfig.endpoint / AWS_ENDPOINT_URL_STS) and any proxy in between",
   Throttling: "STS is throttling this account: fewer refreshes (a shared provider, longer durationSeconds) help",
 };
 
@@ -107,7 +112,8 @@ export function classifyStsError(error: unknown): StsErrorClassification {
   const status = errorField(metadata, "httpStatusCode");
   const httpStatus = typeof status === "number" ? status : undefined;
   const requestId = stringField(metadata, "requestId") ?? stringField(error, "RequestId");
-  const message = (error instanceof Error ? error.message : stringField(error, "message")) ?? String(error);
+  // STS's text is a stranger's: bounded and stripped of control characters before it is printed.
+  const message = boundedServiceText((error instanceof Error ? error.message : stringField(error, "message")) ?? String(error));
   const base = { code, httpStatus, requestId, message, hint: Object.hasOwn(HINTS, code) ? HINTS[code]! : "" };
 
   if (code === "InvalidIdentityToken") {

@@ -116,10 +116,18 @@ async function authorizationFor(config: ResolvedContainerConfig, readFile: ReadF
   const authorization = config.authorization;
   if (authorization === undefined) return undefined;
   if (authorization.kind === "token") return authorization.value;
-  const { path, from } = authorization;
+  const { from } = authorization;
+  // A token pasted as the path would otherwise be echoed in every message below.
+  const path = redactSecrets(authorization.path);
+  if (path !== authorization.path) {
+    throw new CredentialSourceError(
+      `The container authorization token file setting (${from}) holds what looks like a token, not a path: set it to the token file's path.`,
+      { source: "container", recoverable: false },
+    );
+  }
   let content: Buffer;
   try {
-    content = await readFile(path, MAX_CONTAINER_TOKEN_FILE_BYTES + 1);
+    content = await readFile(authorization.path, MAX_CONTAINER_TOKEN_FILE_BYTES + 1);
   } catch (cause) {
     const code = (cause as { code?: unknown } | undefined)?.code;
     const missing = code === "ENOENT" || code === "ENOTDIR";

@@ -1,4 +1,5 @@
 import { ConfigurationError, NotConfiguredError } from "../../shared/errors.js";
+import { redactSecrets } from "../../shared/redact.js";
 
 /** Environment variables read by `fromWebIdentity`, as the AWS SDKs and EKS name them. */
 export const ENV_ROLE_ARN = "AWS_ROLE_ARN";
@@ -115,7 +116,7 @@ export function resolveWebIdentityConfig(init: WebIdentityConfigInit, env: Env):
   }
   if (!ROLE_ARN_PATTERN.test(role.value)) {
     throw new ConfigurationError(
-      `The role ARN from ${role.name} is malformed: "${role.value}". Expected ` +
+      `The role ARN from ${role.name} is malformed: "${redactSecrets(role.value)}". Expected ` +
         "arn:aws:iam::123456789012:role/NAME (partition aws, aws-cn, aws-us-gov, ...; a 12-digit account).",
     );
   }
@@ -123,7 +124,7 @@ export function resolveWebIdentityConfig(init: WebIdentityConfigInit, env: Env):
   const sessionName = optionOrEnv(init.roleSessionName, "roleSessionName", env, ENV_ROLE_SESSION_NAME);
   if (sessionName !== undefined && !ROLE_SESSION_NAME_PATTERN.test(sessionName.value)) {
     throw new ConfigurationError(
-      `The role session name from ${sessionName.name} is invalid: "${sessionName.value}". It must be 2 to 64 ` +
+      `The role session name from ${sessionName.name} is invalid: "${redactSecrets(sessionName.value)}". It must be 2 to 64 ` +
         "characters among letters, digits and _+=,.@- (no spaces or slashes); unset it to get a generated one.",
     );
   }
@@ -170,7 +171,7 @@ export function resolveStsTarget(
 function validRegion(value: string, name: string): string {
   if (!REGION_PATTERN.test(value)) {
     throw new ConfigurationError(
-      `The region from ${name} is malformed: "${value}". Expected a region code such as us-west-2 or eu-central-1.`,
+      `The region from ${name} is malformed: "${redactSecrets(value)}". Expected a region code such as us-west-2 or eu-central-1.`,
     );
   }
   return value;
@@ -209,7 +210,7 @@ function resolveEndpointFromEnv(init: WebIdentityConfigInit, env: Env): string |
       );
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") {
-      throw new ConfigurationError(`The environment variable ${variable} must be an http(s) URL, got "${value}".`);
+      throw new ConfigurationError(`The environment variable ${variable} must be an http(s) URL, got "${redactSecrets(value)}".`);
     }
     return value;
   }

@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { TokenFileError, describeClaims, type TokenClaims } from "../../shared/errors.js";
+import { redactSecrets } from "../../shared/redact.js";
 import { readFileCapped, type NotRegularFileKind, type ReadFileCapped } from "./read-file-capped.js";
 
 export { readFileCapped, type ReadFileCapped } from "./read-file-capped.js";
@@ -20,6 +21,11 @@ const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 export interface ReadTokenOptions {
   /** Clock for the `exp` check, epoch milliseconds. */
   now: () => number;
+  /**
+   * Whether a token with this `exp` (epoch ms) is expired for AWS. Default: `exp <= now()`. The
+   * source passes its skew-aware judgement (`ClockSkew.tokenExpired`).
+   */
+  isExpired?: (expMs: number) => boolean;
   /** Waits between read attempts. */
   sleep: (ms: number) => Promise<void>;
   readFile?: ReadFileCapped;
@@ -76,6 +82,7 @@ class TransientReadProblem {
  */
 export async function readWebIdentityToken(path: string, options: ReadTokenOptions): Promise<WebIdentityToken> {
   const delays = options.retryDelaysMs ?? TOKEN_READ_RETRY_DELAYS_MS;
+  refuseTokenAsPath(path);
   for (let attempt = 0; ; attempt++) {
     const result = await readOnce(path, options);
     if (!(result instanceof TransientReadProblem)) return result;
@@ -83,6 +90,22 @@ export async function readWebIdentityToken(path: string, options: ReadTokenOptio
     if (delay === undefined) throw result.error;
     await options.sleep(delay);
   }
+}
+
+/**
+ * A token pasted where its path belongs (AWS_WEB_IDENTITY_TOKEN_FILE=eyJ...) is refused before
+ * any file system call: opening it would fail with ENAMETOOLONG, and every message, `path` field
+ * and cause would then carry the token.
+ */
+function refuseTokenAsPath(path: string): void {
+  const shown = redactSecrets(path);
+  if (shown === path) return;
+  throw new TokenFileError(
+    `The web identity token file setting (AWS_WEB_IDENTITY_TOKEN_FILE or \`webIdentityTokenFile\`) holds what looks like ` +
+      `a token, not a path: ${shown.length > 120 ? `${shown.slice(0, 120)}…` : shown}. Set it to the path of the projected token file ` +
+      "(on EKS: /var/run/secrets/eks.amazonaws.com/serviceaccount/token), never to the token itself.",
+    { path: shown, problem: "token-as-path", recoverable: false },
+  );
 }
 
 async function readOnce(path: string, options: ReadTokenOptions): Promise<WebIdentityToken | TransientReadProblem> {
@@ -122,7 +145,8 @@ async function readOnce(path: string, options: ReadTokenOptions): Promise<WebIde
       ),
     );
   }
-  if (claims.exp !== undefined && claims.exp * 1000 <= options.now()) {
+  const isExpired = options.isExpired ?? ((expMs: number) => expMs <= options.now());
+  if (claims.exp !== undefined && isExpired(claims.exp * 1000)) {
     throw new TokenFileError(
       `The web identity token in ${path} expired at ${new Date(claims.exp * 1000).toISOString()} ` +
         `(${describeClaims(claims)}), so the file is not being rotated. Kubelet rotates projected tokens in ` +
@@ -189,7 +213,7 @@ function readError(path: string, cause: unknown, checkedFor: string): TransientR
       );
     default:
       throw new TokenFileError(
-        `Could not read the web identity token file ${path}: ${cause instanceof Error ? cause.message : String(cause)}.`,
+        `Could not read the web identity token file ${path}: ${redactSecrets(cause instanceof Error ? cause.message : String(cause))}.`,
         { path, problem: "read-failed", recoverable: true, cause },
       );
   }

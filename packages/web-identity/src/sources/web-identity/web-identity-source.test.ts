@@ -167,8 +167,8 @@ describe("web identity source: success", () => {
     expect(fetch.info).toMatchObject({ region: "eu-west-1", regionSource: "env:AWS_REGION", roleArn: ROLE });
   });
 
-  it("a stale token file: no STS call", async () => {
-    await writeFile(tokenFile, jwt("old", { exp: NOW / 1000 - 1 }));
+  it("a stale token file (expired beyond the unmeasured-skew allowance): no STS call", async () => {
+    await writeFile(tokenFile, jwt("old", { exp: NOW / 1000 - 16 * 60 }));
     const scope = nock(STS).post("/").reply(200, successXml(), xmlHeaders("r"));
     const error = await source()().then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(TokenFileError);
@@ -304,12 +304,31 @@ describe("web identity source: token rejected", () => {
     expect(sleeps).toEqual([]); // at once
   });
 
-  it("InvalidIdentityToken and the file did not change: 1 call, non-recoverable", async () => {
-    const scope = nock(STS).post("/").reply(400, errorXml("InvalidIdentityToken", "The token is not valid"), xmlHeaders("r1"));
+  it("InvalidIdentityToken for the same bytes twice (read again after a pause): 2 calls, non-recoverable", async () => {
+    const scope = nock(STS).post("/").times(2).reply(400, errorXml("InvalidIdentityToken", "The token is not valid"), xmlHeaders("r1"));
     const error = await failure(source()());
     scope.done();
-    expect(error.attempts).toBe(1);
+    expect(error.attempts).toBe(2);
     expect(error.recoverable).toBe(false);
+    expect(error.message).toContain("same token bytes twice");
+  });
+
+  it("InvalidIdentityToken once, then the re-read token is accepted: 2 calls, success (a torn read)", async () => {
+    const scope = nock(STS)
+      .post("/")
+      .reply(400, errorXml("InvalidIdentityToken", "The web identity token signature could not be verified"), xmlHeaders("r1"))
+      .post("/")
+      .reply(200, successXml(), xmlHeaders("r2"));
+    await expect(source()()).resolves.toMatchObject({ accessKeyId: "ASIAEXAMPLE1" });
+    scope.done();
+  });
+
+  it("InvalidIdentityToken on the last attempt, bytes never rejected before: recoverable", async () => {
+    const scope = nock(STS).post("/").reply(400, errorXml("InvalidIdentityToken", "The token is not valid"), xmlHeaders("r1"));
+    const error = await failure(source({ retry: { maxAttempts: 1, sleep: async () => {} } })());
+    scope.done();
+    expect(error.attempts).toBe(1);
+    expect(error.recoverable).toBe(true);
   });
 
   it("ExpiredToken while the token is valid by our clock: 1 call, recoverable, pointing at the clock", async () => {
@@ -359,7 +378,7 @@ describe("web identity source: non-recoverable errors fail at once with the fact
     for (const text of [error.message, inspect(error, { showHidden: true, depth: 8 }), JSON.stringify(error), String(error.stack)]) {
       expect(text).not.toContain(token);
     }
-    expect(error.message).toContain("[web identity token]");
+    expect(error.message).toMatch(/\[web identity token\]|\[redacted-jwt\]/);
   });
 });
 
@@ -432,7 +451,7 @@ describe("web identity source: STS client", () => {
   it("uses a supplied client, and passes credentialScope through where present", async () => {
     const send = vi.fn(async () => ({
       $metadata: {},
-      AssumedRoleUser: { Arn: "arn:aws:sts::210987654321:assumed-role/app/s", AssumedRoleId: "AROA:s" },
+      AssumedRoleUser: { Arn: "arn:aws:sts::123456789012:assumed-role/app/s", AssumedRoleId: "AROA:s" },
       Credentials: {
         AccessKeyId: "ASIAOWN",
         SecretAccessKey: "s",
@@ -443,6 +462,6 @@ describe("web identity source: STS client", () => {
     }));
     const credentials = await source({ region: undefined, clientConfig: undefined, stsClient: { send } as never })();
     expect(send).toHaveBeenCalledTimes(1);
-    expect(credentials).toMatchObject({ accessKeyId: "ASIAOWN", accountId: "210987654321", credentialScope: "eu-west-1" });
+    expect(credentials).toMatchObject({ accessKeyId: "ASIAOWN", accountId: "123456789012", credentialScope: "eu-west-1" });
   });
 });

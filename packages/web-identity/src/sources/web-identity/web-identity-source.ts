@@ -12,9 +12,14 @@ import { assumeRoleChain, validateRoleChain, type RoleChainHop } from "../../sts
 import { generateRoleSessionName } from "./session-name.js";
 import { resolveStsAttemptPolicy, runStsAttempts, type StsRetryOptions } from "../../sts/sts-attempts.js";
 import { StsClientHolder, assumeRoleWithWebIdentity } from "../../sts/sts-client.js";
-import { credentialsFromStsOutput } from "../../sts/sts-credentials.js";
+import { AnswerFacts } from "../../sts/answer-facts.js";
+import { checkStsAnswer } from "../../sts/answer-validation.js";
+import { describeOtherRole } from "../../sts/assumed-role-check.js";
+import { ClockSkew } from "../../sts/clock-skew.js";
+import { skewReporter, type SourceEvent } from "./skew-report.js";
 import type { StsErrorClassification } from "../../sts/sts-errors.js";
 import { readWebIdentityToken, type ReadFileCapped, type WebIdentityToken } from "./token-file.js";
+import { TornTokenRetry } from "./torn-token-retry.js";
 
 export {
   DEFAULT_STS_ATTEMPT_TIMEOUT_MS,
@@ -78,6 +83,8 @@ export interface WebIdentitySourceSeams {
   /** The environment, read on every fetch. Default: `process.env`. */
   env?: () => Readonly<Record<string, string | undefined>>;
   readFile?: ReadFileCapped;
+  /** Where the source's own events go (the provider's `onEvent`, called safely). */
+  report?: (event: SourceEvent) => void;
 }
 
 /** What the source learned on its last fetch, for `stats`. */
@@ -86,6 +93,12 @@ export interface WebIdentitySourceInfo {
   readonly regionSource?: RegionSource;
   readonly roleArn?: string;
   readonly roleSessionName?: string;
+  /**
+   * STS's clock minus this machine's, ms, from the last answer's `Date` header (positive: the
+   * local clock is behind). Lifetimes are taken from the answers, so a skew does not shorten or
+   * stretch them; undefined until an answer arrived.
+   */
+  readonly clockSkewMs?: number;
 }
 
 export interface WebIdentitySource {
@@ -110,9 +123,10 @@ export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams:
   let generatedSessionName: string | undefined;
   let warnedFallbackRegion = false;
   let info: WebIdentitySourceInfo = {};
+  const skew = new ClockSkew(now, skewReporter(init.logger, seams.report, now));
 
   const readToken = (path: string): Promise<WebIdentityToken> =>
-    readWebIdentityToken(path, { now, sleep, readFile: seams.readFile });
+    readWebIdentityToken(path, { now, sleep, readFile: seams.readFile, isExpired: (expMs) => skew.tokenExpired(expMs) });
 
   const warnFallbackRegion = () => {
     if (warnedFallbackRegion) return;
@@ -138,6 +152,7 @@ export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams:
 
     let token = await readToken(config.webIdentityTokenFile);
     let rereadAfterRejection = false;
+    const torn = new TornTokenRetry(sleep);
     const base = await runStsAttempts(policy, {
       label: `AssumeRoleWithWebIdentity ${config.roleArn}`,
       logger: init.logger,
@@ -146,23 +161,44 @@ export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams:
           `@irsa/web-identity: AssumeRoleWithWebIdentity ${config.roleArn} as ${roleSessionName} ` +
             `(attempt ${attempt}/${policy.maxAttempts}, ${describeClaims(token.claims)})`,
         );
-        const output = await assumeRoleWithWebIdentity(
-          client,
-          {
-            RoleArn: config.roleArn,
-            RoleSessionName: roleSessionName,
-            WebIdentityToken: token.reveal(),
-            DurationSeconds: config.durationSeconds,
-            Policy: init.policy,
-            PolicyArns: init.policyArns,
-          },
-          policy.attemptTimeoutMs,
-        );
-        return toCredentials(output, config, token, attempt);
+        const facts = new AnswerFacts(now);
+        let output: AssumeRoleWithWebIdentityCommandOutput;
+        try {
+          output = await assumeRoleWithWebIdentity(
+            client,
+            {
+              RoleArn: config.roleArn,
+              RoleSessionName: roleSessionName,
+              WebIdentityToken: token.reveal(),
+              DurationSeconds: config.durationSeconds,
+              Policy: init.policy,
+              PolicyArns: init.policyArns,
+            },
+            policy.attemptTimeoutMs,
+            facts,
+          );
+        } finally {
+          // Error answers carry STS's Date too: skew is measured on every answer.
+          skew.observe(facts);
+          info = { ...info, ...(skew.measuredMs !== undefined && { clockSkewMs: skew.measuredMs }) };
+        }
+        return toCredentials(output, config, token, attempt, facts, init.logger);
       },
-      // A rejected token: if kubelet rotated the file meanwhile, try once more at once.
       retryNow: async (failure) => {
-        if (failure.action !== "reread-token" || rereadAfterRejection) return false;
+        if (failure.action !== "reread-token") return false;
+        // An invalid token may have been caught half-written: pause, read it again, try once more.
+        if (failure.code === "InvalidIdentityToken") {
+          const fresh = await torn.next(token, () => readToken(config.webIdentityTokenFile));
+          if (fresh === undefined) return false;
+          init.logger?.info?.(
+            `@irsa/web-identity: STS rejected the token (${failure.code}); read it again after a pause` +
+              `${fresh.sameAs(token) ? "" : " (the file changed)"}, retrying once`,
+          );
+          token = fresh;
+          return true;
+        }
+        // An expired token: if kubelet rotated the file meanwhile, try once more at once.
+        if (rereadAfterRejection) return false;
         rereadAfterRejection = true;
         const fresh = await readToken(config.webIdentityTokenFile);
         if (fresh.sameAs(token)) return false;
@@ -173,7 +209,11 @@ export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams:
       beforeRetry: async () => {
         token = await readToken(config.webIdentityTokenFile);
       },
-      fail: (failure, error, attempts) => stsFailure(failure, error, config, token, attempts),
+      fail: (failure, error, attempts) => {
+        // A token rejected once may have been torn (transient); the same bytes rejected twice are not.
+        const tornCandidate = failure.action === "reread-token" && failure.code === "InvalidIdentityToken" && !torn.rejected(token);
+        return stsFailure(failure, error, config, token, attempts, tornCandidate);
+      },
     });
     if (hops.length === 0) return base;
     return assumeRoleChain(hops, base, {
@@ -183,6 +223,7 @@ export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams:
       defaultSessionName: roleSessionName,
       baseDescription: `web identity role ${config.roleArn}`,
       logger: init.logger,
+      skew,
     });
   };
 
@@ -205,8 +246,9 @@ function stsFailure(
   config: ResolvedWebIdentityConfig,
   token: WebIdentityToken,
   attempts: number,
+  tornCandidate: boolean,
 ): StsRequestError {
-  const recoverable = isRecoverableFailure(failure);
+  const recoverable = isRecoverableFailure(failure) || tornCandidate;
   const where = [failure.httpStatus !== undefined ? `HTTP ${failure.httpStatus}` : undefined, `request id ${failure.requestId ?? "(none)"}`]
     .filter(Boolean)
     .join(", ");
@@ -218,6 +260,9 @@ function stsFailure(
   const message =
     `AssumeRoleWithWebIdentity for role ${config.roleArn} failed: ${failure.code} (${where}): ${serviceMessage}. ` +
     `Token ${token.path}: ${describeClaims(token.claims)}. ` +
+    (failure.action === "reread-token" && failure.code === "InvalidIdentityToken" && !tornCandidate
+      ? "STS rejected these same token bytes twice (read again after a pause), so it is not a half-written file. "
+      : "") +
     (check ? `Hint: ${check}. ` : "") +
     `${attempts} STS call${attempts === 1 ? "" : "s"} in this refresh; ${recoverable ? "will be retried later" : "not retried until something changes"}.`;
   // The SDK's service exceptions carry the raw HTTP response; only network errors go along as cause.
@@ -243,14 +288,29 @@ function toCredentials(
   config: ResolvedWebIdentityConfig,
   token: WebIdentityToken,
   attempts: number,
+  facts: AnswerFacts,
+  logger: Logger | undefined,
 ): AwsCredentialIdentity {
-  const identity = credentialsFromStsOutput(output);
-  if (identity === undefined) {
+  const checked = checkStsAnswer(output, config.roleArn, facts);
+  if (!checked.ok && checked.problem === "other-role") {
+    throw new StsRequestError(
+      `AssumeRoleWithWebIdentity for role ${config.roleArn} failed: ${describeOtherRole(config.roleArn, checked.assumedRoleUserArn, checked.endpoint)} ` +
+        `(request id ${output.$metadata.requestId ?? "(none)"}). Not retried until something changes.`,
+      { roleArn: config.roleArn, code: "AssumedRoleMismatch", requestId: output.$metadata.requestId, claims: token.claims, attempts, recoverable: false },
+    );
+  }
+  if (!checked.ok) {
     throw new StsRequestError(
       `AssumeRoleWithWebIdentity for role ${config.roleArn} answered without credentials ` +
         `(request id ${output.$metadata.requestId ?? "(none)"}). Check the STS endpoint (clientConfig.endpoint / AWS_ENDPOINT_URL_STS).`,
       { roleArn: config.roleArn, code: "MissingCredentials", requestId: output.$metadata.requestId, claims: token.claims, attempts, recoverable: true },
     );
   }
-  return identity;
+  if (checked.capped) {
+    logger?.warn?.(
+      `@irsa/web-identity: STS (${facts.endpoint ?? "endpoint unknown"}) answered for role ${config.roleArn} with a lifetime of ` +
+        `${Math.round((checked.claimedLifetimeMs ?? 0) / 3600_000)} h; AssumeRoleWithWebIdentity never issues more than 12 h, so it is capped to 12 h.`,
+    );
+  }
+  return checked.identity;
 }
