@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { startIrsaWorld, type IrsaWorld } from "@irsa/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundleApp } from "./bundle.js";
+import { bundleApp, bundleCli } from "./bundle.js";
 
 const run = promisify(execFile);
 const CHILD_TIMEOUT_MS = 30_000;
@@ -20,6 +20,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "irsa-bundle-"));
   await bundleApp({ format: "esm", outfile: join(dir, "app.mjs") });
   await bundleApp({ format: "cjs", outfile: join(dir, "app.cjs") });
+  await bundleCli(join(dir, "irsa-credentials.cjs"));
 }, 60_000);
 
 afterAll(async () => {
@@ -42,7 +43,19 @@ function childEnv(): NodeJS.ProcessEnv {
 
 describe("an app bundled with esbuild, run with no node_modules", () => {
   it("the folder holds the two bundles and nothing else", async () => {
-    expect((await readdir(dir)).sort()).toEqual(["app.cjs", "app.mjs"]);
+    expect((await readdir(dir)).sort()).toEqual(["app.cjs", "app.mjs", "irsa-credentials.cjs"]);
+  });
+
+  it("the irsa-credentials bin, bundled: process prints its JSON, and on Node 22+ nothing on stderr", async () => {
+    const before = world.sts.calls("AssumeRoleWithWebIdentity");
+    const { stdout, stderr } = await run(process.execPath, [join(dir, "irsa-credentials.cjs"), "process", "--no-cache"], {
+      cwd: dir,
+      env: childEnv(),
+      timeout: CHILD_TIMEOUT_MS,
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ Version: 1, AccountId: "111122223333" });
+    expect(world.sts.calls("AssumeRoleWithWebIdentity") - before).toBe(1);
+    if (Number(process.versions.node.split(".")[0]) >= 22) expect(stderr).toBe("");
   });
 
   it.each([

@@ -11,7 +11,7 @@ import { createCredentialServer, type CredentialServer } from "@irsa/credential-
 import { startIrsaWorld, type IrsaWorld } from "@irsa/testing";
 import { fromWebIdentity, type WebIdentityCredentialProvider } from "@irsa/web-identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundleCli } from "../bundle/bundle-cli.js";
+import { bundleCli } from "../bundle/bundle.js";
 
 const run = promisify(execFile);
 const ARN = /^arn:aws:sts::111122223333:assumed-role\/irsa-demo\/\S+$/;
