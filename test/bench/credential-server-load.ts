@@ -1,15 +1,17 @@
 // Load on the sidecar's credentials endpoint from a second process on loopback: request
 // throughput and latency percentiles. Reports numbers only; nothing is asserted.
 //
-//   pnpm exec tsx test/bench/credential-server-load.ts [--seconds 5] [--concurrency 32]
+//   pnpm exec tsx test/bench/credential-server-load.ts [--seconds 5] [--concurrency 32] [--idle 1000]
 //
 // The parent starts the local IRSA world and a credential server on 127.0.0.1 (fromWebIdentity
 // behind it, as the CLI does), then runs this same file in a child process as the load client.
+// A second run holds `--idle` (default 1,000) idle sockets open on the server (a header timeout of
+// a minute, so none times out during the run) while the child's authorized requests are measured.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { Agent, createServer, request } from "node:http";
-import type { AddressInfo } from "node:net";
+import { connect, type AddressInfo, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -101,10 +103,25 @@ async function startBaseline(bodyBytes: number) {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-async function runParent(seconds: number, concurrency: number) {
+/** Opens `count` connections to `port` that never send a byte; resolves once all are connected. */
+async function holdIdleSockets(port: number, count: number): Promise<Socket[]> {
+  const sockets: Socket[] = [];
+  for (let batch = 0; batch < count; batch += 100) {
+    const opened = Array.from({ length: Math.min(100, count - batch) }, () => {
+      const socket = connect(port, "127.0.0.1");
+      socket.on("error", () => {});
+      sockets.push(socket);
+      return once(socket, "connect");
+    });
+    await Promise.all(opened);
+  }
+  return sockets;
+}
+
+async function runParent(seconds: number, concurrency: number, idle: number) {
   const { startIrsaWorld } = await import("@irsa/testing");
   const { fromWebIdentity } = await import("@irsa/web-identity");
-  const { createCredentialServer } = await import("@irsa/credential-server");
+  const { createCredentialServer, DEFAULT_MAX_CONNECTIONS } = await import("@irsa/credential-server");
   const world = await startIrsaWorld();
   const folder = await mkdtemp(join(tmpdir(), "irsa-load-"));
   const provider = fromWebIdentity({
@@ -119,6 +136,12 @@ async function runParent(seconds: number, concurrency: number) {
     const token = await readFile(join(folder, "token"), "utf8");
     const sample = await fetch(server.url, { headers: { Authorization: token } }).then((answer) => answer.text());
     const result = await loadFromChild(server.url, token, seconds, concurrency);
+    const holding = await createCredentialServer({ provider, authToken: token, headersTimeoutMs: 60_000, requestTimeoutMs: 60_000 });
+    const idleSockets = await holdIdleSockets(holding.port, idle);
+    const withIdle = await loadFromChild(holding.url, token, seconds, concurrency);
+    const idleClosedToMakeRoom = idleSockets.filter((socket) => socket.destroyed || socket.readableEnded).length;
+    for (const socket of idleSockets) socket.destroy();
+    await holding.close();
     const baselineServer = await startBaseline(Buffer.byteLength(sample));
     const baseline = await loadFromChild(baselineServer.url, token, seconds, concurrency);
     await baselineServer.close();
@@ -130,6 +153,12 @@ async function runParent(seconds: number, concurrency: number) {
           concurrency,
           ...result,
           stsCalls: world.sts.calls("AssumeRoleWithWebIdentity"),
+          withIdleSocketsHeld: {
+            idleSockets: idle,
+            maxConnections: DEFAULT_MAX_CONNECTIONS,
+            idleClosedToMakeRoom,
+            ...withIdle,
+          },
           baselineBareNodeHttp: baseline,
         },
         null,
@@ -145,7 +174,7 @@ async function runParent(seconds: number, concurrency: number) {
 }
 
 const { values } = parseArgs({
-  options: { client: { type: "string" }, seconds: { type: "string" }, concurrency: { type: "string" } },
+  options: { client: { type: "string" }, seconds: { type: "string" }, concurrency: { type: "string" }, idle: { type: "string" } },
 });
 const seconds = Number(values.seconds ?? 5);
 const concurrency = Number(values.concurrency ?? 32);
@@ -153,5 +182,5 @@ if (values.client !== undefined) {
   const result = await runClient(values.client, process.env.IRSA_LOAD_TOKEN ?? "", seconds, concurrency);
   process.stdout.write(JSON.stringify(result));
 } else {
-  await runParent(seconds, concurrency);
+  await runParent(seconds, concurrency, Number(values.idle ?? 1000));
 }

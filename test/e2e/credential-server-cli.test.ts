@@ -35,7 +35,8 @@ const savedEnv = { ...process.env };
 function podEnv(overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) if (!name.startsWith("AWS_")) env[name] = value;
-  Object.assign(env, TSX_ENV, world.env, { AWS_EC2_METADATA_DISABLED: "true" }, overrides);
+  // The `process` command's cache goes to this test's folder, not the user's ~/.cache.
+  Object.assign(env, TSX_ENV, world.env, { AWS_EC2_METADATA_DISABLED: "true", IRSA_CREDENTIALS_CACHE_DIR: join(folder, "cache") }, overrides);
   for (const [name, value] of Object.entries(overrides)) if (value === undefined) delete env[name];
   return env;
 }

@@ -430,3 +430,35 @@ describe("logs", () => {
     for (const secret of [SECRET, SESSION, server.authToken, "wrong-token"]) expect(text).not.toContain(secret);
   });
 });
+
+describe("a class-based logger", () => {
+  it("keeps its prototype methods and this (the server never spreads the logger)", async () => {
+    class AppLogger {
+      readonly messages: string[] = [];
+      info(message: string): void {
+        this.messages.push(message);
+      }
+      warn(message: string): void {
+        this.messages.push(`warn: ${message}`);
+      }
+    }
+    const logger = new AppLogger();
+    const server = await start({ provider: cached(fakeSource()), logger });
+    await server.whenReady();
+    await server.close();
+    expect(logger.messages).toEqual(expect.arrayContaining(["listening", "ready: first credentials in hand", "stopped"]));
+  });
+
+  it("a throwing logger breaks no answer", async () => {
+    const broken = {
+      debug: () => {
+        throw new Error("debug broke");
+      },
+      info: () => {
+        throw new Error("info broke");
+      },
+    };
+    const server = await start({ provider: cached(fakeSource()), logger: broken });
+    expect((await httpRequest(server.url, { headers: auth(server) })).status).toBe(200);
+  });
+});

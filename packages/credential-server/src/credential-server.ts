@@ -1,27 +1,11 @@
-import { once } from "node:events";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { CachedCredentialProvider, Logger } from "@irsa/web-identity";
-import { SILENT_LOGGER } from "@irsa/web-identity";
-import { createAuthTokenCheck, generateAuthToken, readAuthTokenFile, writeAuthTokenFile } from "./auth-token.js";
-import {
-  DEFAULT_AUTH_TOKEN_FILE_MODE,
-  DEFAULT_CREDENTIALS_PATH,
-  DEFAULT_HEADERS_TIMEOUT_MS,
-  DEFAULT_HOST,
-  DEFAULT_MAX_CONCURRENT_REQUESTS,
-  DEFAULT_MAX_CONNECTIONS,
-  DEFAULT_MAX_HEADER_BYTES,
-  DEFAULT_PORT,
-  DEFAULT_READINESS_RETRY_INITIAL_MS,
-  DEFAULT_READINESS_RETRY_MAX_MS,
-  DEFAULT_REQUEST_TIMEOUT_MS,
-  DEFAULT_SHUTDOWN_GRACE_MS,
-} from "./defaults.js";
-import { CredentialServerConfigError } from "./errors.js";
-import { isAllowedHostHeader, isLoopbackBindAddress } from "./loopback.js";
-import { CredentialServerMetrics, type RouteLabel } from "./metrics.js";
+import { createAuthTokenCheck } from "./auth-token.js";
+import { DEFAULT_READINESS_RETRY_INITIAL_MS, DEFAULT_READINESS_RETRY_MAX_MS } from "./defaults.js";
+import { closeListeners, listen, type Listener } from "./listeners.js";
+import { CredentialServerMetrics } from "./metrics.js";
 import { Readiness, type ScheduleTimer } from "./readiness.js";
+import { createRequestHandler, type RouteContext } from "./routes.js";
+import { resolveAuthToken, resolveServerOptions } from "./server-options.js";
 
 /** Options of `createCredentialServer`. */
 export interface CredentialServerInit {
@@ -68,7 +52,10 @@ export interface CredentialServerInit {
   healthPort?: number;
   /** Address of the health listener. Default `"0.0.0.0"`. */
   healthHost?: string;
-  /** Connections open at once on a listener; more are dropped. Default 1024. */
+  /**
+   * Connections open at once on a listener. At the limit, the oldest idle connection is closed to
+   * admit a new one; a new connection is refused only when all are busy. Default 1024.
+   */
   maxConnections?: number;
   /** Requests answered at once; more get 503 at once. Default 1024. */
   maxConcurrentRequests?: number;
@@ -76,7 +63,11 @@ export interface CredentialServerInit {
   maxHeaderBytes?: number;
   /** Time to receive a whole request. Default 10 s. */
   requestTimeoutMs?: number;
-  /** Time to receive a request head. Default 5 s. */
+  /**
+   * Time to receive a request head, enforced per connection by its own timer (not Node's 30 s
+   * check cycle): a connection that is idle, or still sending its head, is closed after this,
+   * also between keep-alive requests. Default 5 s (at most `requestTimeoutMs`).
+   */
   headersTimeoutMs?: number;
   /** At `close()`, time left to in-flight requests before their sockets are cut. Default 10 s. */
   shutdownGraceMs?: number;
@@ -120,89 +111,18 @@ export interface CredentialServer {
   close(): Promise<void>;
 }
 
-type AwsCredentialIdentity = Awaited<ReturnType<CachedCredentialProvider>>;
-
-type ListenerKind = "credentials" | "health";
-
-const nowNs = () => process.hrtime.bigint();
-
-function routeOf(pathname: string, credentialsPath: string): RouteLabel {
-  if (pathname === credentialsPath) return "credentials";
-  if (pathname === "/healthz") return "healthz";
-  if (pathname === "/readyz") return "readyz";
-  if (pathname === "/metrics") return "metrics";
-  return "other";
-}
-
-function pathnameOf(request: IncomingMessage): string {
-  try {
-    return new URL(request.url ?? "/", "http://localhost").pathname;
-  } catch {
-    return "";
-  }
-}
-
-/** The container-credentials JSON the AWS SDKs read from `AWS_CONTAINER_CREDENTIALS_FULL_URI`. */
-function containerCredentialsJson(credentials: AwsCredentialIdentity): string {
-  return JSON.stringify({
-    AccessKeyId: credentials.accessKeyId,
-    SecretAccessKey: credentials.secretAccessKey,
-    Token: credentials.sessionToken,
-    Expiration: credentials.expiration?.toISOString(),
-    AccountId: credentials.accountId,
-  });
-}
-
 function urlHost(host: string): string {
   if (host === "0.0.0.0") return "127.0.0.1";
   if (host === "::") return "[::1]";
   return host.includes(":") ? `[${host}]` : host;
 }
 
-async function resolveAuthToken(
-  init: CredentialServerInit,
-  logger: Required<Logger>,
-): Promise<{ token: string; file?: string }> {
-  const given = [init.authToken, init.authTokenFile, init.writeAuthTokenFile].filter((option) => option !== undefined);
-  if (given.length > 1) {
-    throw new CredentialServerConfigError("Give at most one of authToken, authTokenFile and writeAuthTokenFile.");
-  }
-  if (init.authToken !== undefined) {
-    if (!/^[\x21-\x7e]+$/.test(init.authToken)) {
-      throw new CredentialServerConfigError("authToken must be non-empty printable ASCII without spaces.");
-    }
-    return { token: init.authToken };
-  }
-  if (init.authTokenFile !== undefined) {
-    return { token: await readAuthTokenFile(init.authTokenFile), file: init.authTokenFile };
-  }
-  const token = generateAuthToken();
-  if (init.writeAuthTokenFile !== undefined) {
-    const mode = init.authTokenFileMode ?? DEFAULT_AUTH_TOKEN_FILE_MODE;
-    await writeAuthTokenFile(init.writeAuthTokenFile, token, mode);
-    logger.info("authorization token written", { file: init.writeAuthTokenFile, mode: `0${mode.toString(8)}` });
-    return { token, file: init.writeAuthTokenFile };
-  }
-  return { token };
-}
-
-function checkPort(name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isInteger(value) && value >= 0 && value <= 65535)) {
-    throw new CredentialServerConfigError(`${name} must be an integer from 0 to 65535; got ${value}.`);
-  }
-}
-
-function checkPositive(name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
-    throw new CredentialServerConfigError(`${name} must be a positive integer; got ${value}.`);
-  }
-}
-
 /**
  * Starts a container-credentials endpoint on node:http: the JSON that AWS SDKs read through
  * `AWS_CONTAINER_CREDENTIALS_FULL_URI`, behind a constant-time authorization-token check, a
- * loopback-only `Host` check, and limits on request size and concurrency; plus `/healthz`,
- * `/readyz` and `/metrics`. It starts fetching the first credentials at once.
+ * loopback-only `Host` check, and limits on request size, concurrency and idle connections; plus
+ * `/healthz`, `/readyz` and `/metrics`. It starts fetching the first credentials at once. It never
+ * answers 200 with an expired set: 503 with `Retry-After` and a JSON body saying what failed.
  *
  * @example
  * ```ts
@@ -216,39 +136,9 @@ function checkPositive(name: string, value: number | undefined): void {
  * ```
  */
 export async function createCredentialServer(init: CredentialServerInit): Promise<CredentialServer> {
-  if (typeof init?.provider !== "function" || typeof init.provider.peek !== "function") {
-    throw new CredentialServerConfigError(
-      "provider must be a CachedCredentialProvider (from fromWebIdentity(), fromWebIdentityChain() or withCredentialCache()).",
-    );
-  }
-  const provider = init.provider;
-  const logger: Required<Logger> = { ...SILENT_LOGGER, ...init.logger } as Required<Logger>;
-  const host = init.host ?? DEFAULT_HOST;
-  const credentialsPath = init.path ?? DEFAULT_CREDENTIALS_PATH;
-  const now = init.now ?? Date.now;
-  const maxConcurrentRequests = init.maxConcurrentRequests ?? DEFAULT_MAX_CONCURRENT_REQUESTS;
-  const shutdownGraceMs = init.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS;
-  checkPort("port", init.port);
-  checkPort("healthPort", init.healthPort);
-  checkPositive("maxConnections", init.maxConnections);
-  checkPositive("maxConcurrentRequests", init.maxConcurrentRequests);
-  checkPositive("maxHeaderBytes", init.maxHeaderBytes);
-  if (!credentialsPath.startsWith("/") || ["/healthz", "/readyz", "/metrics"].includes(credentialsPath)) {
-    throw new CredentialServerConfigError(`path must start with "/" and not be /healthz, /readyz or /metrics; got ${credentialsPath}.`);
-  }
-  if (!isLoopbackBindAddress(host)) {
-    if (!init.allowNonLoopback) {
-      throw new CredentialServerConfigError(
-        `Refusing to serve credentials on the non-loopback address ${host}: any host that reaches it could ask for them. ` +
-          "Bind 127.0.0.1 (containers of a pod share it), or pass allowNonLoopback (--allow-non-loopback) if you mean it.",
-      );
-    }
-    logger.warn("serving credentials on a non-loopback address: anything that can reach it and holds the token gets credentials", { host });
-  }
-
+  const options = resolveServerOptions(init);
+  const { provider, logger, now, host } = options;
   const auth = await resolveAuthToken(init, logger);
-  const isAuthorized = createAuthTokenCheck(auth.token);
-  const allowedHosts = new Set((init.allowedHosts ?? []).map((name) => name.toLowerCase()));
   const metrics = init.metrics ?? new CredentialServerMetrics();
   const readiness = new Readiness({
     provider,
@@ -261,131 +151,20 @@ export async function createCredentialServer(init: CredentialServerInit): Promis
   });
   metrics.track({ provider, now, isReady: () => readiness.isReady() });
 
-  let inFlight = 0;
   let closing = false;
-
-  const send = (response: ServerResponse, status: number, body: string, contentType = "text/plain; charset=utf-8") => {
-    if (response.headersSent || response.destroyed) return;
-    response.statusCode = status;
-    response.setHeader("Content-Type", contentType);
-    response.setHeader("Content-Length", Buffer.byteLength(body));
-    response.setHeader("Cache-Control", "no-store");
-    // While stopping, each answer closes its connection, so keep-alive sockets drain.
-    if (closing) response.setHeader("Connection", "close");
-    response.end(body);
-  };
-  const sendJsonError = (response: ServerResponse, status: number, code: string, message: string) =>
-    send(response, status, JSON.stringify({ Code: code, Message: message }), "application/json");
-
-  const serveCredentials = async (request: IncomingMessage, response: ServerResponse) => {
-    if (request.method !== "GET") {
-      response.setHeader("Allow", "GET");
-      return sendJsonError(response, 405, "MethodNotAllowed", "Only GET is allowed.");
-    }
-    if (request.headers["content-length"] !== undefined && request.headers["content-length"] !== "0") {
-      response.setHeader("Connection", "close");
-      return sendJsonError(response, 413, "PayloadTooLarge", "A credentials request has no body.");
-    }
-    if (request.headers["transfer-encoding"] !== undefined) {
-      response.setHeader("Connection", "close");
-      return sendJsonError(response, 413, "PayloadTooLarge", "A credentials request has no body.");
-    }
-    if (!isAuthorized(request.headers.authorization)) {
-      return sendJsonError(response, 401, "Unauthorized", "Unauthorized.");
-    }
-    let credentials: AwsCredentialIdentity;
-    try {
-      credentials = await provider();
-    } catch (error) {
-      logger.warn("credentials unavailable", error instanceof Error ? error : {});
-      response.setHeader("Retry-After", "1");
-      return sendJsonError(response, 503, "CredentialsUnavailable", "Credentials are not available yet; retry.");
-    }
-    send(response, 200, containerCredentialsJson(credentials), "application/json");
-  };
-
-  const serveProbe = async (route: RouteLabel, request: IncomingMessage, response: ServerResponse) => {
-    if (request.method !== "GET" && request.method !== "HEAD") {
-      response.setHeader("Allow", "GET, HEAD");
-      return send(response, 405, "method not allowed\n");
-    }
-    if (route === "healthz") return send(response, 200, "ok\n");
-    if (route === "readyz") {
-      if (readiness.isReady()) return send(response, 200, "ready\n");
-      readiness.nudge();
-      return send(response, 503, "not ready\n");
-    }
-    const { contentType, body } = await metrics.render();
-    return send(response, 200, body, contentType);
-  };
-
-  const handler = (kind: ListenerKind) => (request: IncomingMessage, response: ServerResponse) => {
-    const started = nowNs();
-    const pathname = pathnameOf(request);
-    let route = routeOf(pathname, credentialsPath);
-    if (kind === "health" && route === "credentials") route = "other";
-    inFlight += 1;
-    metrics.requestStarted();
-    response.once("close", () => {
-      inFlight -= 1;
-      const seconds = Number(nowNs() - started) / 1e9;
-      metrics.requestFinished(route, response.statusCode, seconds);
-      logger.debug("request", { method: request.method, path: pathname, status: response.statusCode, ms: Math.round(seconds * 1e4) / 10 });
-    });
-    if (route === "credentials") logger.debug("credentials request received");
-    const answer = async () => {
-      if (inFlight > maxConcurrentRequests) {
-        response.setHeader("Retry-After", "1");
-        return send(response, 503, "busy\n");
-      }
-      if (kind === "credentials" && !isAllowedHostHeader(request.headers.host, allowedHosts)) {
-        return send(response, 403, "forbidden\n");
-      }
-      if (route === "credentials") return serveCredentials(request, response);
-      if (route === "other") return send(response, 404, "not found\n");
-      return serveProbe(route, request, response);
-    };
-    answer().catch((error: unknown) => {
-      logger.error("request failed", error instanceof Error ? { errorName: error.name } : {});
-      send(response, 500, "internal error\n");
-    });
-  };
-
-  const listen = async (kind: ListenerKind, listenHost: string, listenPort: number): Promise<Server> => {
-    const server = createServer(
-      {
-        maxHeaderSize: init.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES,
-        requestTimeout: init.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-        headersTimeout: init.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
-        noDelay: true,
-      },
-      handler(kind),
-    );
-    server.maxConnections = init.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
-    server.listen({ host: listenHost, port: listenPort });
-    await Promise.race([
-      once(server, "listening"),
-      once(server, "error").then(([error]) => {
-        throw new CredentialServerConfigError(`Cannot listen on ${listenHost}:${listenPort}: ${(error as Error).message}`, {
-          cause: error,
-        });
-      }),
-    ]);
-    return server;
-  };
-
-  const servers: Server[] = [];
+  const context: RouteContext = { options, isAuthorized: createAuthTokenCheck(auth.token), metrics, readiness, isClosing: () => closing };
+  const routes = [createRequestHandler(context, "credentials"), createRequestHandler(context, "health")] as const;
+  const listeners: Listener[] = [];
   try {
-    servers.push(await listen("credentials", host, init.port ?? DEFAULT_PORT));
-    if (init.healthPort !== undefined) servers.push(await listen("health", init.healthHost ?? "0.0.0.0", init.healthPort));
+    listeners.push(await listen(options, host, options.port, routes[0].handler));
+    if (options.healthPort !== undefined) listeners.push(await listen(options, options.healthHost, options.healthPort, routes[1].handler));
   } catch (error) {
-    for (const server of servers) server.close();
+    for (const listener of listeners) listener.server.close();
     throw error;
   }
-  const [main, health] = servers as [Server, Server | undefined];
-  const port = (main.address() as AddressInfo).port;
-  const url = `http://${urlHost(host)}:${port}${credentialsPath}`;
-  const healthUrl = health ? `http://${urlHost(init.healthHost ?? "0.0.0.0")}:${(health.address() as AddressInfo).port}` : undefined;
+  const [main, health] = listeners as [Listener, Listener | undefined];
+  const url = `http://${urlHost(host)}:${main.port}${options.credentialsPath}`;
+  const healthUrl = health ? `http://${urlHost(options.healthHost)}:${health.port}` : undefined;
   logger.info("listening", { url, ...(healthUrl ? { healthUrl } : {}) });
   readiness.kick();
   readiness.firstCredentials.then(
@@ -398,21 +177,14 @@ export async function createCredentialServer(init: CredentialServerInit): Promis
     closed ??= (async () => {
       closing = true;
       readiness.stop();
-      logger.info("stopping: finishing requests in flight", { inFlight });
-      const allClosed = Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
-      for (const server of servers) server.closeIdleConnections();
-      const grace = setTimeout(() => {
-        logger.warn("shutdown grace period over: closing remaining connections", { inFlight });
-        for (const server of servers) server.closeAllConnections();
-      }, shutdownGraceMs);
-      grace.unref();
-      await allClosed;
-      clearTimeout(grace);
+      logger.info("stopping: finishing requests in flight", { inFlight: routes[0].inFlight() + routes[1].inFlight() });
+      await closeListeners(listeners, options.shutdownGraceMs, logger);
       logger.info("stopped");
     })();
     return closed;
   };
 
+  const port = main.port;
   const result: CredentialServer & { toJSON(): object } = {
     url,
     host,

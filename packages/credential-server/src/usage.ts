@@ -70,6 +70,17 @@ exit code 1. In ~/.aws/config:
   [profile irsa]
   credential_process = irsa-credentials process
 
+The AWS CLI runs the process for every command, so the credentials are cached in a file per
+configuration (mode 0600, written atomically; its name is a hash, never a secret) and reused
+until the engine's advisory window (15 min before expiry for 1-hour sets); a failed refresh then
+keeps the cached set while it is valid and waits 5-10 min before the next try. A corrupt or
+foreign cache file is ignored and replaced.
+
+Cache:
+  --cache-dir DIR                  where the cache files go (IRSA_CREDENTIALS_CACHE_DIR;
+                                   default $XDG_CACHE_HOME/irsa-credentials or ~/.cache/irsa-credentials)
+  --no-cache                       fetch on every run, write no file
+
 ${PROVIDER_FLAGS}
   --log-level LEVEL                log lines on stderr: debug, info, warn (default), error
 `;

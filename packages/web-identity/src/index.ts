@@ -1,4 +1,6 @@
 export { withCredentialCache } from "./engine/refresh-engine.js";
+export { DIAGNOSTICS_CHANNELS } from "./engine/diagnostics-channels.js";
+export type { DiagnosticsChannelName } from "./engine/diagnostics-channels.js";
 export type {
   CachedCredentialProvider,
   CredentialCacheEvent,

@@ -31,6 +31,7 @@ import type {
 import { IrsaCredentialsError, isRecoverable } from "../shared/errors.js";
 import { redactSecrets, redactedCredentials } from "../shared/redact.js";
 import { drawDurationMs, drawRefreshAt, windowsForSet } from "./refresh-windows.js";
+import { publishEngineEvent } from "./diagnostics-channels.js";
 
 /** setTimeout cannot wait longer (about 24.8 days); a longer wait re-arms when it fires. */
 const MAX_TIMER_DELAY_MS = 2_147_483_647;
@@ -416,6 +417,7 @@ class RefreshEngine {
   // --- reporting: events and logs, never a secret ------------------------------------------
 
   private emit(event: CredentialCacheEvent): void {
+    publishEngineEvent(event);
     const onEvent = this.options.onEvent;
     if (onEvent === undefined) return;
     try {
