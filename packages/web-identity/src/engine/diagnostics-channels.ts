@@ -13,6 +13,7 @@ export const DIAGNOSTICS_CHANNELS = {
   "refresh-failed": "irsa-credentials:refresh-failed",
   backoff: "irsa-credentials:backoff",
   invalidated: "irsa-credentials:invalidated",
+  "clock-skew": "irsa-credentials:clock-skew",
 } as const satisfies Record<CredentialCacheEvent["type"], string>;
 
 /** One of the channel names in {@link DIAGNOSTICS_CHANNELS}. */
