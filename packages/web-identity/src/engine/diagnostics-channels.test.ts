@@ -38,6 +38,7 @@ describe("engine events on diagnostics_channel", () => {
       "refresh-failed": "irsa-credentials:refresh-failed",
       backoff: "irsa-credentials:backoff",
       invalidated: "irsa-credentials:invalidated",
+      "clock-skew": "irsa-credentials:clock-skew",
     });
   });
 
