@@ -32,6 +32,9 @@ export {
 export { REDACTED, redactSecrets, redactedCredentials } from "./shared/redact.js";
 export { fromWebIdentity } from "./providers/from-web-identity.js";
 export type { FromWebIdentityInit, WebIdentityCredentialProvider, WebIdentityProviderStats } from "./providers/from-web-identity.js";
+export { fromWebIdentityToken } from "./providers/from-web-identity-token.js";
+export type { FromWebIdentityTokenInit } from "./providers/from-web-identity-token.js";
+export type { ParentClientConfig, RoleAssumerWithWebIdentity, SdkCompatibleOptions, WebIdentityTokenInput } from "./providers/sdk-options.js";
 export type { StsRetryOptions, WebIdentitySourceInit } from "./sources/web-identity/web-identity-source.js";
 export {
   DEFAULT_STS_ATTEMPT_TIMEOUT_MS,

@@ -19,6 +19,9 @@ import { generateRoleSessionName } from "../sources/web-identity/session-name.js
 import { resolveStsAttemptPolicy } from "../sts/sts-attempts.js";
 import { StsClientHolder } from "../sts/sts-client.js";
 import { createWebIdentitySource, type WebIdentitySourceSeams } from "../sources/web-identity/web-identity-source.js";
+import { CHAIN_OPTIONS } from "./known-options.js";
+import { observeCaller } from "./observe-caller.js";
+import { prepareWebIdentitySource } from "./sdk-options.js";
 
 /** The sources a chain may fall back to after web identity. */
 export type FallbackSourceName = "container" | "imds";
@@ -93,10 +96,12 @@ export function fromWebIdentityChain(init: FromWebIdentityChainInit = {}): WebId
 }
 
 /** `fromWebIdentityChain` with internal seams (environment, file reads, fromHttp) for tests. */
-export function createWebIdentityChainProvider(init: FromWebIdentityChainInit, seams: WebIdentityChainSeams = {}): WebIdentityChainProvider {
+export function createWebIdentityChainProvider(given: FromWebIdentityChainInit, seams: WebIdentityChainSeams = {}): WebIdentityChainProvider {
+  const prepared = prepareWebIdentitySource(given, seams, CHAIN_OPTIONS, "fromWebIdentityChain");
+  const init = prepared.init;
   const fallbacks = validateFallbacks(init.fallbacks);
   const env = seams.env ?? (() => process.env);
-  const webIdentity = createWebIdentitySource(init, seams);
+  const webIdentity = createWebIdentitySource(init, prepared.seams);
   const container = createContainerSource({ ...init.container, logger: init.logger }, { env, readFile: seams.readFile, fromHttp: seams.fromHttp });
   const imds = createImdsSource({ ...init.imds, logger: init.logger }, { env });
   const links: Record<ChainSourceName, Link> = {
@@ -187,7 +192,7 @@ export function createWebIdentityChainProvider(init: FromWebIdentityChainInit, s
     }
   };
 
-  return cachedProvider(source, init, {
+  const provider = cachedProvider(source, given, {
     close: () => {
       webIdentity.close();
       hopClients.destroy();
@@ -197,6 +202,7 @@ export function createWebIdentityChainProvider(init: FromWebIdentityChainInit, s
       ...(remembered !== undefined && { source: remembered.name }),
     }),
   });
+  return observeCaller(provider, prepared.caller);
 }
 
 function validateFallbacks(fallbacks: unknown): readonly FallbackSourceName[] {

@@ -2,13 +2,16 @@ import type { CachedCredentialProvider, CredentialCacheOptions, CredentialCacheS
 import type { RegionSource } from "../sources/web-identity/config.js";
 import { cachedProvider } from "../engine/refresh-engine.js";
 import { createWebIdentitySource, type WebIdentitySourceInit, type WebIdentitySourceSeams } from "../sources/web-identity/web-identity-source.js";
+import { FROM_WEB_IDENTITY_OPTIONS } from "./known-options.js";
+import { observeCaller } from "./observe-caller.js";
+import { prepareWebIdentitySource, type SdkCompatibleOptions } from "./sdk-options.js";
 
 /**
  * Options of `fromWebIdentity`: the web-identity settings (each falls back to the environment
  * like the AWS SDK) and the refresh engine's options (`advisoryWindowMs`, `proactive`, `now`,
  * `logger`, `onEvent`, ...). All optional.
  */
-export interface FromWebIdentityInit extends WebIdentitySourceInit, CredentialCacheOptions {}
+export interface FromWebIdentityInit extends WebIdentitySourceInit, CredentialCacheOptions, SdkCompatibleOptions {}
 
 /** The engine's counters plus what the provider resolved on its last fetch. */
 export interface WebIdentityProviderStats extends CredentialCacheStats {
@@ -44,6 +47,8 @@ export function fromWebIdentity(init: FromWebIdentityInit = {}): WebIdentityCred
 
 /** `fromWebIdentity` with internal seams (environment, file reads) for tests. */
 export function createWebIdentityProvider(init: FromWebIdentityInit, seams: WebIdentitySourceSeams = {}): WebIdentityCredentialProvider {
-  const source = createWebIdentitySource(init, seams);
-  return cachedProvider(source, init, { close: () => source.close(), facts: () => source.info });
+  const prepared = prepareWebIdentitySource(init, seams, FROM_WEB_IDENTITY_OPTIONS, "fromWebIdentity");
+  const source = createWebIdentitySource(prepared.init, prepared.seams);
+  const provider = cachedProvider(source, init, { close: () => source.close(), facts: () => source.info });
+  return observeCaller(provider, prepared.caller);
 }

@@ -1,4 +1,5 @@
 import { ConfigurationError, NotConfiguredError } from "../../shared/errors.js";
+import { stsClientExtrasOf } from "../../sts/client-extras.js";
 
 /** Environment variables read by `fromWebIdentity`, as the AWS SDKs and EKS name them. */
 export const ENV_ROLE_ARN = "AWS_ROLE_ARN";
@@ -18,6 +19,9 @@ export const MAX_DURATION_SECONDS = 43_200;
 /** The region used when none is configured anywhere: its regional endpoint also serves global STS. */
 export const FALLBACK_REGION = "us-east-1";
 
+/** Stands for the token file when the token is given inline (`webIdentityToken`): shown in messages, never opened. */
+export const INLINE_TOKEN_LABEL = "(option webIdentityToken)";
+
 /** STS's rule for `RoleSessionName`. */
 export const ROLE_SESSION_NAME_PATTERN = /^[\w+=,.@-]{2,64}$/;
 
@@ -31,6 +35,7 @@ export type RegionSource =
   | "option:clientConfig.region"
   | `env:${typeof ENV_REGION}`
   | `env:${typeof ENV_DEFAULT_REGION}`
+  | "caller"
   | "stsClient"
   | "fallback";
 
@@ -39,9 +44,10 @@ export interface WebIdentityConfigInit {
   roleArn?: string;
   webIdentityTokenFile?: string;
   roleSessionName?: string;
-  durationSeconds?: number;
+  /** A number, or a string of digits (as the SDK takes it from an environment variable). */
+  durationSeconds?: number | string;
   region?: string;
-  /** Only `region` and `endpoint` are looked at here. */
+  /** Only `region` and `endpoint` are looked at here (and the calling client's region, see `client-extras.ts`). */
   clientConfig?: { region?: unknown; endpoint?: unknown };
   /** A caller-supplied STS client brings its own region and endpoint. */
   hasStsClient?: boolean;
@@ -77,6 +83,7 @@ export interface Named<T> {
 /** The option if set, else the variable; blank counts as unset. Also used by the chain's sources. */
 export function optionOrEnv(option: string | undefined, optionName: string, env: Env, variable: string): Named<string> | undefined {
   const fromOption = pick(option);
+  if (fromOption === INLINE_TOKEN_LABEL) return { value: fromOption, name: "option `webIdentityToken`" };
   if (fromOption !== undefined) return { value: fromOption, name: `option \`${optionName}\`` };
   const fromEnv = pick(env[variable]);
   if (fromEnv !== undefined) return { value: fromEnv, name: `environment variable ${variable}` };
@@ -128,10 +135,12 @@ export function resolveWebIdentityConfig(init: WebIdentityConfigInit, env: Env):
     );
   }
 
-  const duration = init.durationSeconds;
+  const duration = typeof init.durationSeconds === "string" && /^\s*\d+\s*$/.test(init.durationSeconds)
+    ? Number(init.durationSeconds)
+    : init.durationSeconds;
   if (
     duration !== undefined &&
-    !(Number.isInteger(duration) && duration >= MIN_DURATION_SECONDS && duration <= MAX_DURATION_SECONDS)
+    !(typeof duration === "number" && Number.isInteger(duration) && duration >= MIN_DURATION_SECONDS && duration <= MAX_DURATION_SECONDS)
   ) {
     throw new ConfigurationError(
       `The option \`durationSeconds\` is invalid: ${String(duration)}. It must be a whole number of seconds ` +
@@ -145,7 +154,7 @@ export function resolveWebIdentityConfig(init: WebIdentityConfigInit, env: Env):
     roleArn: role.value,
     webIdentityTokenFile: file.value,
     roleSessionName: sessionName?.value,
-    durationSeconds: duration,
+    durationSeconds: duration as number | undefined, // checked above
     ...region,
     endpointFromEnv: resolveEndpointFromEnv(init, env),
   };
@@ -189,6 +198,9 @@ function resolveRegion(init: WebIdentityConfigInit, env: Env): Pick<ResolvedWebI
     if (value !== undefined) return { region: validRegion(value, `environment variable ${variable}`), regionSource: `env:${variable}` };
   }
   if (init.hasStsClient) return { region: undefined, regionSource: "stsClient" };
+  // The calling v3 client's region (or `parentClientConfig.region`), as the SDK's STS client takes it.
+  const callerRegion = stsClientExtrasOf(init.clientConfig)?.caller?.region;
+  if (callerRegion !== undefined) return { region: validRegion(callerRegion, "the calling client's `region`"), regionSource: "caller" };
   return { region: FALLBACK_REGION, regionSource: "fallback" };
 }
 

@@ -41,6 +41,8 @@ export interface WebIdentitySourceInit {
   policy?: string;
   /** Managed policies that narrow the role's permissions. Default: none. */
   policyArns?: PolicyDescriptorType[];
+  /** `ProviderId` of the STS call (OAuth 2.0 access tokens only; omit for OIDC). Default: none. */
+  providerId?: string;
   /**
    * Region whose STS endpoint is called. Default: `clientConfig.region`, then `AWS_REGION`, then
    * `AWS_DEFAULT_REGION`, else `us-east-1` with a warning.
@@ -155,6 +157,7 @@ export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams:
             DurationSeconds: config.durationSeconds,
             Policy: init.policy,
             PolicyArns: init.policyArns,
+            ProviderId: init.providerId,
           },
           policy.attemptTimeoutMs,
         );
