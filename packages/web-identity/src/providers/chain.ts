@@ -21,7 +21,8 @@ import { StsClientHolder } from "../sts/sts-client.js";
 import { createWebIdentitySource, type WebIdentitySourceSeams } from "../sources/web-identity/web-identity-source.js";
 import { CHAIN_OPTIONS } from "./known-options.js";
 import { observeCaller } from "./observe-caller.js";
-import { prepareWebIdentitySource } from "./sdk-options.js";
+import { prepareWebIdentitySource, tokenFromEnvironment } from "./sdk-options.js";
+import { taggedSource } from "../sts/credential-features.js";
 
 /** The sources a chain may fall back to after web identity. */
 export type FallbackSourceName = "container" | "imds";
@@ -105,7 +106,7 @@ export function createWebIdentityChainProvider(given: FromWebIdentityChainInit, 
   const container = createContainerSource({ ...init.container, logger: init.logger }, { env, readFile: seams.readFile, fromHttp: seams.fromHttp });
   const imds = createImdsSource({ ...init.imds, logger: init.logger }, { env });
   const links: Record<ChainSourceName, Link> = {
-    webIdentity: { name: "webIdentity", fetch: () => webIdentity(), finalOnceConfigured: true, needsRoleChain: false },
+    webIdentity: { name: "webIdentity", fetch: taggedSource(webIdentity, () => tokenFromEnvironment(init)), finalOnceConfigured: true, needsRoleChain: false },
     container: { name: "container", fetch: () => container(), finalOnceConfigured: true, needsRoleChain: true },
     imds: { name: "imds", fetch: () => imds(), finalOnceConfigured: false, needsRoleChain: true },
   };

@@ -4,7 +4,8 @@ import { cachedProvider } from "../engine/refresh-engine.js";
 import { createWebIdentitySource, type WebIdentitySourceInit, type WebIdentitySourceSeams } from "../sources/web-identity/web-identity-source.js";
 import { FROM_WEB_IDENTITY_OPTIONS } from "./known-options.js";
 import { observeCaller } from "./observe-caller.js";
-import { prepareWebIdentitySource, type SdkCompatibleOptions } from "./sdk-options.js";
+import { taggedSource } from "../sts/credential-features.js";
+import { prepareWebIdentitySource, tokenFromEnvironment, type SdkCompatibleOptions } from "./sdk-options.js";
 
 /**
  * Options of `fromWebIdentity`: the web-identity settings (each falls back to the environment
@@ -49,6 +50,7 @@ export function fromWebIdentity(init: FromWebIdentityInit = {}): WebIdentityCred
 export function createWebIdentityProvider(init: FromWebIdentityInit, seams: WebIdentitySourceSeams = {}): WebIdentityCredentialProvider {
   const prepared = prepareWebIdentitySource(init, seams, FROM_WEB_IDENTITY_OPTIONS, "fromWebIdentity");
   const source = createWebIdentitySource(prepared.init, prepared.seams);
-  const provider = cachedProvider(source, init, { close: () => source.close(), facts: () => source.info });
+  const tagged = taggedSource(source, () => tokenFromEnvironment(init));
+  const provider = cachedProvider(tagged, init, { close: () => source.close(), facts: () => source.info });
   return observeCaller(provider, prepared.caller);
 }

@@ -172,3 +172,26 @@ describe("the calling client's config", () => {
     expect(p.stats).toMatchObject({ region: "ca-central-1", regionSource: "caller" });
   });
 });
+
+describe("what code written for the SDK's providers reads", () => {
+  it("an STS failure keeps our typed error and adds the wire code, $metadata and the SDK's exception as cause", async () => {
+    world.sts.faults.failNext(1, { code: "AccessDenied", action: "AssumeRoleWithWebIdentity" });
+    const error = (await provider({ region: "us-west-2", clientConfig: endpoint() })().catch((e: unknown) => e)) as Record<string, any>;
+    expect(error.name).toBe("StsRequestError");
+    expect(error.code).toBe("AccessDenied");
+    expect(error.$metadata).toMatchObject({ httpStatusCode: 403, requestId: expect.any(String) });
+    expect(error.cause.name).toBe("AccessDenied");
+    const { inspect } = await import("node:util");
+    expect(inspect(error, { depth: 6 })).not.toMatch(/\$response/);
+  });
+
+  it("sets the SDK's credential feature tags (k, T, h) on the sets it returns", async () => {
+    const env = () => ({ AWS_ROLE_ARN: world.roleArn, AWS_WEB_IDENTITY_TOKEN_FILE: world.tokenFile.path });
+    const created = createWebIdentityProvider({ region: "us-west-2", clientConfig: endpoint(), proactive: false }, { env });
+    providers.push(created);
+    const set = (await created()) as { $source?: Record<string, string> };
+    expect(set.$source).toEqual({ RESOLVED_ACCOUNT_ID: "T", CREDENTIALS_STS_ASSUME_ROLE_WEB_ID: "k", CREDENTIALS_ENV_VARS_STS_WEB_ID_TOKEN: "h" });
+    const fromOption = (await provider({ region: "us-west-2", clientConfig: endpoint() })()) as { $source?: Record<string, string> };
+    expect(fromOption.$source).not.toHaveProperty("CREDENTIALS_ENV_VARS_STS_WEB_ID_TOKEN");
+  });
+});

@@ -159,3 +159,8 @@ function overlay<T extends object>(base: T, overrides: Partial<T>): T {
         : Reflect.getOwnPropertyDescriptor(target, key),
   });
 }
+
+/** True when the token file comes from AWS_WEB_IDENTITY_TOKEN_FILE (the SDK's `h` feature tag). */
+export function tokenFromEnvironment(init: Pick<WebIdentitySourceInit & SdkCompatibleOptions, "webIdentityTokenFile" | "webIdentityToken">): boolean {
+  return init.webIdentityTokenFile === undefined && init.webIdentityToken === undefined;
+}

@@ -7,6 +7,7 @@ import type {
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { resolveWebIdentityConfig, FALLBACK_REGION, type RegionSource, type ResolvedWebIdentityConfig } from "./config.js";
 import { StsRequestError, describeClaims } from "../../shared/errors.js";
+import { sdkErrorCompat } from "../../shared/sdk-error-compat.js";
 import type { Logger } from "../../shared/logger.js";
 import { assumeRoleChain, validateRoleChain, type RoleChainHop } from "../../sts/role-chain.js";
 import { generateRoleSessionName } from "./session-name.js";
@@ -223,8 +224,6 @@ function stsFailure(
     `Token ${token.path}: ${describeClaims(token.claims)}. ` +
     (check ? `Hint: ${check}. ` : "") +
     `${attempts} STS call${attempts === 1 ? "" : "s"} in this refresh; ${recoverable ? "will be retried later" : "not retried until something changes"}.`;
-  // The SDK's service exceptions carry the raw HTTP response; only network errors go along as cause.
-  const hasResponse = typeof error === "object" && error !== null && "$metadata" in error;
   return new StsRequestError(message, {
     roleArn: config.roleArn,
     code: failure.code,
@@ -233,7 +232,7 @@ function stsFailure(
     claims: token.claims,
     attempts,
     recoverable,
-    cause: hasResponse ? undefined : error,
+    ...sdkErrorCompat(error, (text) => redactToken(text, token)),
   });
 }
 
