@@ -50,7 +50,11 @@ export function fromWebIdentity(init: FromWebIdentityInit = {}): WebIdentityCred
 export function createWebIdentityProvider(init: FromWebIdentityInit, seams: WebIdentitySourceSeams = {}): WebIdentityCredentialProvider {
   const prepared = prepareWebIdentitySource(init, seams, FROM_WEB_IDENTITY_OPTIONS, "fromWebIdentity");
   const source = createWebIdentitySource(prepared.init, prepared.seams);
-  const tagged = taggedSource(source, () => tokenFromEnvironment(init));
+  const fetch = async () => {
+    await prepared.beforeFetch();
+    return source();
+  };
+  const tagged = taggedSource(fetch, () => tokenFromEnvironment(init));
   const provider = cachedProvider(tagged, init, { close: () => source.close(), facts: () => source.info });
   return observeCaller(provider, prepared.caller);
 }

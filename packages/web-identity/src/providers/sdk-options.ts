@@ -4,6 +4,7 @@ import { CallerClientConfig, type ParentClientConfig } from "../sts/caller-clien
 import { withStsClientExtras } from "../sts/client-extras.js";
 import { roleAssumerClient, type RoleAssumerWithWebIdentity } from "../sts/role-assumer-client.js";
 import { INLINE_TOKEN_LABEL } from "../sources/web-identity/config.js";
+import { loadProfileSettings, type ProfileSettings } from "../sources/web-identity/shared-config.js";
 import type { WebIdentitySourceInit, WebIdentitySourceSeams } from "../sources/web-identity/web-identity-source.js";
 import { RETRY_OPTIONS, assertKnownOptions, assertNoRefusedClientConfig } from "./known-options.js";
 
@@ -40,6 +41,8 @@ export interface PreparedSource<I extends WebIdentitySourceInit> {
   init: I;
   seams: WebIdentitySourceSeams;
   caller: CallerClientConfig;
+  /** Loads the shared-config profile; run before each fetch of the web-identity source. */
+  beforeFetch(): Promise<void>;
 }
 
 function optionError(entry: string, message: string): ConfigurationError {
@@ -126,20 +129,28 @@ export function prepareWebIdentitySource<I extends WebIdentitySourceInit & SdkCo
   }
 
   const caller = new CallerClientConfig(parentClientConfig, init.logger);
-  let clientConfig: WebIdentitySourceInit["clientConfig"] = undefined;
-  if (assumer === undefined && init.stsClient === undefined) {
-    const { maxAttempts: _mapped, ...rest } = (init.clientConfig ?? {}) as Record<string, unknown>;
-    clientConfig = withStsClientExtras(rest, { plugins: clientPlugins ?? [], caller });
-  }
+  const sharedConfig: { current?: ProfileSettings } = {};
+  const { maxAttempts: _mapped, ...rest } = (init.clientConfig ?? {}) as Record<string, unknown>;
+  const clientConfig = withStsClientExtras(rest, { plugins: clientPlugins ?? [], caller, sharedConfig });
+  const env = seams.env ?? (() => process.env);
+  const beforeFetch = async () => {
+    sharedConfig.current = await loadProfileSettings(env(), caller.profile).catch((cause: unknown) => {
+      throw new ConfigurationError(
+        `The shared config files (AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE, default ~/.aws/config and ~/.aws/credentials) could not be read: ${String((cause as Error)?.message ?? cause)}`,
+        { cause },
+      );
+    });
+  };
   return {
     init: overlay(init, {
       clientConfig,
       retry,
       ...(assumer !== undefined && { stsClient: roleAssumerClient(assumer) }),
       ...(webIdentityToken !== undefined && { webIdentityTokenFile: INLINE_TOKEN_LABEL }),
-    } as Partial<I>),
+    } as unknown as Partial<I>),
     seams: webIdentityToken === undefined ? seams : { ...seams, readFile: tokenReader(webIdentityToken, entry) },
     caller,
+    beforeFetch,
   };
 }
 

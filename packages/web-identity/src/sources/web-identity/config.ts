@@ -35,6 +35,7 @@ export type RegionSource =
   | "option:clientConfig.region"
   | `env:${typeof ENV_REGION}`
   | `env:${typeof ENV_DEFAULT_REGION}`
+  | "profile"
   | "caller"
   | "stsClient"
   | "fallback";
@@ -98,8 +99,21 @@ export function optionOrEnv(option: string | undefined, optionName: string, env:
  * @throws ConfigurationError when the settings are incomplete or malformed (a chain stops).
  */
 export function resolveWebIdentityConfig(init: WebIdentityConfigInit, env: Env): ResolvedWebIdentityConfig {
-  const role = optionOrEnv(init.roleArn, "roleArn", env, ENV_ROLE_ARN);
-  const file = optionOrEnv(init.webIdentityTokenFile, "webIdentityTokenFile", env, ENV_TOKEN_FILE);
+  let role = optionOrEnv(init.roleArn, "roleArn", env, ENV_ROLE_ARN);
+  let file = optionOrEnv(init.webIdentityTokenFile, "webIdentityTokenFile", env, ENV_TOKEN_FILE);
+  const profile = stsClientExtrasOf(init.clientConfig)?.sharedConfig?.current;
+  // Options and variables first (the pod's IRSA settings); a web-identity profile only when neither names any.
+  const fromProfile = role === undefined && file === undefined && profile?.web_identity_token_file !== undefined;
+  if (fromProfile) {
+    const where = `profile \`${profile.name}\` of the shared config files`;
+    if (profile.role_arn === undefined) {
+      throw new ConfigurationError(
+        `The ${where} sets web_identity_token_file but no role_arn: add role_arn = arn:aws:iam::ACCOUNT:role/NAME to that profile.`,
+      );
+    }
+    role = { value: profile.role_arn, name: `role_arn in the ${where}` };
+    file = { value: profile.web_identity_token_file!, name: `web_identity_token_file in the ${where}` };
+  }
   if (role === undefined && file === undefined) {
     throw new NotConfiguredError(
       `Web identity is not configured: neither ${ENV_ROLE_ARN} nor ${ENV_TOKEN_FILE} is set ` +
@@ -127,7 +141,11 @@ export function resolveWebIdentityConfig(init: WebIdentityConfigInit, env: Env):
     );
   }
 
-  const sessionName = optionOrEnv(init.roleSessionName, "roleSessionName", env, ENV_ROLE_SESSION_NAME);
+  const sessionName =
+    optionOrEnv(init.roleSessionName, "roleSessionName", env, ENV_ROLE_SESSION_NAME) ??
+    (fromProfile && profile?.role_session_name !== undefined
+      ? { value: profile.role_session_name, name: `role_session_name in profile \`${profile.name}\`` }
+      : undefined);
   if (sessionName !== undefined && !ROLE_SESSION_NAME_PATTERN.test(sessionName.value)) {
     throw new ConfigurationError(
       `The role session name from ${sessionName.name} is invalid: "${sessionName.value}". It must be 2 to 64 ` +
@@ -135,9 +153,10 @@ export function resolveWebIdentityConfig(init: WebIdentityConfigInit, env: Env):
     );
   }
 
-  const duration = typeof init.durationSeconds === "string" && /^\s*\d+\s*$/.test(init.durationSeconds)
-    ? Number(init.durationSeconds)
-    : init.durationSeconds;
+  const durationSetting = init.durationSeconds ?? (fromProfile ? profile?.duration_seconds : undefined);
+  const duration = typeof durationSetting === "string" && /^\s*\d+\s*$/.test(durationSetting)
+    ? Number(durationSetting)
+    : durationSetting;
   if (
     duration !== undefined &&
     !(typeof duration === "number" && Number.isInteger(duration) && duration >= MIN_DURATION_SECONDS && duration <= MAX_DURATION_SECONDS)
@@ -198,6 +217,10 @@ function resolveRegion(init: WebIdentityConfigInit, env: Env): Pick<ResolvedWebI
     if (value !== undefined) return { region: validRegion(value, `environment variable ${variable}`), regionSource: `env:${variable}` };
   }
   if (init.hasStsClient) return { region: undefined, regionSource: "stsClient" };
+  const profile = stsClientExtrasOf(init.clientConfig)?.sharedConfig?.current;
+  if (profile?.region !== undefined) {
+    return { region: validRegion(profile.region, `region in profile \`${profile.name}\``), regionSource: "profile" };
+  }
   // The calling v3 client's region (or `parentClientConfig.region`), as the SDK's STS client takes it.
   const callerRegion = stsClientExtrasOf(init.clientConfig)?.caller?.region;
   if (callerRegion !== undefined) return { region: validRegion(callerRegion, "the calling client's `region`"), regionSource: "caller" };
