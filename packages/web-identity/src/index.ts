@@ -48,6 +48,7 @@ export { MAX_TOKEN_FILE_BYTES } from "./sources/web-identity/token-file.js";
 export { StsRequestError, TokenFileError } from "./shared/errors.js";
 export type { StsFailureDetails, TokenClaims, TokenFileProblem } from "./shared/errors.js";
 export { fromWebIdentityChain, DEFAULT_FALLBACKS } from "./providers/chain.js";
+export type { ChainPrecedence } from "./providers/sdk-order-chain.js";
 export type {
   FallbackSourceName,
   FromWebIdentityChainInit,

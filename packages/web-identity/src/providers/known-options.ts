@@ -92,4 +92,5 @@ export const CHAIN_OPTIONS = {
   fallbacks: true,
   container: true,
   imds: true,
+  precedence: true,
 } as const satisfies Record<keyof FromWebIdentityChainInit, true>;

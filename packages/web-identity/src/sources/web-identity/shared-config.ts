@@ -33,6 +33,17 @@ export function profileNameOf(env: Env, callerProfile?: string): string {
  * fetch, so an edited file is seen by the next refresh.
  */
 export async function loadProfileSettings(env: Env, callerProfile?: string): Promise<ProfileSettings> {
+  const { name, section } = await loadProfileSection(env, callerProfile);
+  const settings: Record<string, string> = {};
+  for (const key of READ) {
+    const value = section[key];
+    if (typeof value === "string" && value.trim() !== "") settings[key] = value.trim();
+  }
+  return { name, ...settings };
+}
+
+/** The active profile's whole section (every key as the SDK parsed it), and its name. */
+export async function loadProfileSection(env: Env, callerProfile?: string): Promise<{ name: string; section: Readonly<Record<string, string | undefined>> }> {
   const name = profileNameOf(env, callerProfile);
   const pick = (variable: string) => {
     const value = env[variable]?.trim();
@@ -44,11 +55,5 @@ export async function loadProfileSettings(env: Env, callerProfile?: string): Pro
     configFilepath: pick(ENV_CONFIG_FILE),
     ignoreCache: true,
   });
-  const section = profiles[name] ?? {};
-  const settings: Record<string, string> = {};
-  for (const key of READ) {
-    const value = section[key];
-    if (typeof value === "string" && value.trim() !== "") settings[key] = value.trim();
-  }
-  return { name, ...settings };
+  return { name, section: profiles[name] ?? {} };
 }
