@@ -114,7 +114,7 @@ export function createWebIdentityChainProvider(given: FromWebIdentityChainInit, 
   const container = createContainerSource({ ...init.container, logger: init.logger }, { env, readFile: seams.readFile, fromHttp: seams.fromHttp });
   const imds = createImdsSource({ ...init.imds, logger: init.logger }, { env });
   const links: Record<ChainSourceName, Link> = {
-    webIdentity: { name: "webIdentity", fetch: taggedSource(async () => (await prepared.beforeFetch(), webIdentity()), () => tokenFromEnvironment(init)), finalOnceConfigured: true, needsRoleChain: false },
+    webIdentity: { name: "webIdentity", fetch: taggedSource(async () => (await prepared.beforeFetch(), webIdentity()), () => tokenFromEnvironment(init, env())), finalOnceConfigured: true, needsRoleChain: false },
     container: { name: "container", fetch: () => container(), finalOnceConfigured: true, needsRoleChain: true },
     imds: { name: "imds", fetch: () => imds(), finalOnceConfigured: false, needsRoleChain: true },
   };

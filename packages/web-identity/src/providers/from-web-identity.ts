@@ -54,7 +54,8 @@ export function createWebIdentityProvider(init: FromWebIdentityInit, seams: WebI
     await prepared.beforeFetch();
     return source();
   };
-  const tagged = taggedSource(fetch, () => tokenFromEnvironment(init));
+  const env = seams.env ?? (() => process.env);
+  const tagged = taggedSource(fetch, () => tokenFromEnvironment(init, env()));
   const provider = cachedProvider(tagged, init, { close: () => source.close(), facts: () => source.info });
   return observeCaller(provider, prepared.caller);
 }

@@ -172,6 +172,10 @@ function overlay<T extends object>(base: T, overrides: Partial<T>): T {
 }
 
 /** True when the token file comes from AWS_WEB_IDENTITY_TOKEN_FILE (the SDK's `h` feature tag). */
-export function tokenFromEnvironment(init: Pick<WebIdentitySourceInit & SdkCompatibleOptions, "webIdentityTokenFile" | "webIdentityToken">): boolean {
-  return init.webIdentityTokenFile === undefined && init.webIdentityToken === undefined;
+export function tokenFromEnvironment(
+  init: Pick<WebIdentitySourceInit & SdkCompatibleOptions, "webIdentityTokenFile" | "webIdentityToken">,
+  env: Readonly<Record<string, string | undefined>>,
+): boolean {
+  // Not when the token file came from a shared-config profile: the SDK tags those `q`, not `h`.
+  return init.webIdentityTokenFile === undefined && init.webIdentityToken === undefined && (env.AWS_WEB_IDENTITY_TOKEN_FILE ?? "").trim() !== "";
 }
