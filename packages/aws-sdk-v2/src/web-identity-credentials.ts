@@ -4,7 +4,9 @@ import {
   type WebIdentityCredentialProvider,
   type WebIdentityProviderStats,
 } from "@irsa/web-identity";
+import AWS from "./aws.js";
 import { ProviderCredentials } from "./provider-credentials.js";
+import { fromV2StsConfig, type V2StsClientConfig } from "./v2-sts-config.js";
 
 /**
  * Options of `new WebIdentityCredentials(init)`: exactly those of `fromWebIdentity` (each
@@ -19,14 +21,23 @@ export type WebIdentityCredentialsInit = FromWebIdentityInit;
  * `AWS.CredentialProviderChain`. Give `credentials.provider` to AWS SDK v3 clients and they
  * share the same cache and the same STS call per refresh.
  *
- * Nothing is read at construction: configuration errors reach the first `get` callback.
+ * `clientConfig` is v2's STS client config, as `TokenFileWebIdentityCredentials(clientConfig)`
+ * takes it (`endpoint`, `region`, `httpOptions`, `maxRetries`, `params`, ...): each setting is
+ * mapped to its v3 equivalent or refused with a `ConfigurationError` naming it. With no region
+ * anywhere else, `AWS.config.region` counts as the calling client's, as v2's STS client inherits it.
+ *
+ * Nothing is read at construction: configuration errors in the environment reach the first `get` callback.
  *
  * @example
- * AWS.config.credentials = new WebIdentityCredentials();
+ * AWS.config.credentials = new WebIdentityCredentials({}, { endpoint: "https://vpce-123.sts.us-west-2.vpce.amazonaws.com" });
  */
 export class WebIdentityCredentials extends ProviderCredentials<WebIdentityCredentialProvider> {
-  constructor(init: WebIdentityCredentialsInit = {}) {
-    super(fromWebIdentity(init));
+  constructor(init: WebIdentityCredentialsInit = {}, clientConfig?: V2StsClientConfig) {
+    const mapped = fromV2StsConfig(clientConfig, init);
+    const globalRegion = typeof AWS.config.region === "string" && AWS.config.region !== "" ? AWS.config.region : undefined;
+    super(fromWebIdentity(globalRegion !== undefined && mapped.parentClientConfig === undefined && mapped.stsClient === undefined && mapped.roleAssumerWithWebIdentity === undefined
+      ? { ...mapped, parentClientConfig: { region: globalRegion } }
+      : mapped));
   }
 
   /** The engine's counters (STS calls, failures, next refresh time); never a secret. */

@@ -34,6 +34,9 @@ export {
 export { REDACTED, redactSecrets, redactedCredentials } from "./shared/redact.js";
 export { fromWebIdentity } from "./providers/from-web-identity.js";
 export type { FromWebIdentityInit, WebIdentityCredentialProvider, WebIdentityProviderStats } from "./providers/from-web-identity.js";
+export { fromWebIdentityToken } from "./providers/from-web-identity-token.js";
+export type { FromWebIdentityTokenInit } from "./providers/from-web-identity-token.js";
+export type { ParentClientConfig, RoleAssumerWithWebIdentity, SdkCompatibleOptions, WebIdentityTokenInput } from "./providers/sdk-options.js";
 export type { StsRetryOptions, WebIdentitySourceInit } from "./sources/web-identity/web-identity-source.js";
 export {
   DEFAULT_STS_ATTEMPT_TIMEOUT_MS,
@@ -47,6 +50,7 @@ export { MAX_TOKEN_FILE_BYTES } from "./sources/web-identity/token-file.js";
 export { StsRequestError, TokenFileError } from "./shared/errors.js";
 export type { StsFailureDetails, TokenClaims, TokenFileProblem } from "./shared/errors.js";
 export { fromWebIdentityChain, DEFAULT_FALLBACKS } from "./providers/chain.js";
+export type { ChainPrecedence } from "./providers/sdk-order-chain.js";
 export type {
   FallbackSourceName,
   FromWebIdentityChainInit,

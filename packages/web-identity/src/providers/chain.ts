@@ -19,6 +19,11 @@ import { generateRoleSessionName } from "../sources/web-identity/session-name.js
 import { resolveStsAttemptPolicy } from "../sts/sts-attempts.js";
 import { StsClientHolder } from "../sts/sts-client.js";
 import { createWebIdentitySource, type WebIdentitySourceSeams } from "../sources/web-identity/web-identity-source.js";
+import { CHAIN_OPTIONS } from "./known-options.js";
+import { trySdkEarlyLinks, validatePrecedence, type ChainPrecedence } from "./sdk-order-chain.js";
+import { observeCaller } from "./observe-caller.js";
+import { prepareWebIdentitySource, tokenFromEnvironment } from "./sdk-options.js";
+import { taggedSource } from "../sts/credential-features.js";
 
 /** The sources a chain may fall back to after web identity. */
 export type FallbackSourceName = "container" | "imds";
@@ -37,6 +42,12 @@ export interface FromWebIdentityChainInit extends FromWebIdentityInit {
   container?: ContainerCredentialsInit;
   /** IMDS settings (timeout, attempts, deadline). Default: from the environment. */
   imds?: InstanceMetadataInit;
+  /**
+   * `"sdk"` (default): environment keys, then the shared-config profile, then IRSA, as the AWS
+   * SDK's `fromNodeProviderChain`, so adopting this chain never changes the identity.
+   * `"irsa-first"`: IRSA before static keys and profiles. See `sdk-order-chain.ts`.
+   */
+  precedence?: ChainPrecedence;
 }
 
 /** The engine's counters, what the web identity source resolved, and the source that won. */
@@ -93,14 +104,17 @@ export function fromWebIdentityChain(init: FromWebIdentityChainInit = {}): WebId
 }
 
 /** `fromWebIdentityChain` with internal seams (environment, file reads, fromHttp) for tests. */
-export function createWebIdentityChainProvider(init: FromWebIdentityChainInit, seams: WebIdentityChainSeams = {}): WebIdentityChainProvider {
+export function createWebIdentityChainProvider(given: FromWebIdentityChainInit, seams: WebIdentityChainSeams = {}): WebIdentityChainProvider {
+  const prepared = prepareWebIdentitySource(given, seams, CHAIN_OPTIONS, "fromWebIdentityChain");
+  const init = prepared.init;
   const fallbacks = validateFallbacks(init.fallbacks);
+  const precedence = validatePrecedence(init.precedence);
   const env = seams.env ?? (() => process.env);
-  const webIdentity = createWebIdentitySource(init, seams);
+  const webIdentity = createWebIdentitySource(init, prepared.seams);
   const container = createContainerSource({ ...init.container, logger: init.logger }, { env, readFile: seams.readFile, fromHttp: seams.fromHttp });
   const imds = createImdsSource({ ...init.imds, logger: init.logger }, { env });
   const links: Record<ChainSourceName, Link> = {
-    webIdentity: { name: "webIdentity", fetch: () => webIdentity(), finalOnceConfigured: true, needsRoleChain: false },
+    webIdentity: { name: "webIdentity", fetch: taggedSource(async () => (await prepared.beforeFetch(), webIdentity()), () => tokenFromEnvironment(init, env())), finalOnceConfigured: true, needsRoleChain: false },
     container: { name: "container", fetch: () => container(), finalOnceConfigured: true, needsRoleChain: true },
     imds: { name: "imds", fetch: () => imds(), finalOnceConfigured: false, needsRoleChain: true },
   };
@@ -147,6 +161,17 @@ export function createWebIdentityChainProvider(init: FromWebIdentityChainInit, s
     for (const name of ["webIdentity", "container", "imds"] as const) {
       if (!order.includes(name)) report.push({ source: name, outcome: "skipped", reason: "not in `fallbacks`" });
     }
+    if (precedence === "sdk") {
+      await prepared.beforeFetch();
+      const early = await trySdkEarlyLinks(env(), { logger: init.logger, callerProfile: prepared.caller.profile });
+      if (early !== undefined) {
+        if (validateRoleChain(init.roleChain).length > 0) {
+          throw new ConfigurationError(`\`roleChain\` does not apply to ${early.source === "env" ? "environment keys" : "shared-config profile"} credentials; use precedence "irsa-first" or a profile with role_arn/source_profile.`);
+        }
+        init.logger?.debug?.(`@irsa/web-identity: credentials from ${early.source === "env" ? "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY" : "the shared-config profile"} (the AWS SDK's order)`);
+        return early.credentials;
+      }
+    }
     for (const name of order) {
       const link = links[name];
       let base: AwsCredentialIdentity;
@@ -187,7 +212,7 @@ export function createWebIdentityChainProvider(init: FromWebIdentityChainInit, s
     }
   };
 
-  return cachedProvider(source, init, {
+  const provider = cachedProvider(source, given, {
     close: () => {
       webIdentity.close();
       hopClients.destroy();
@@ -197,6 +222,7 @@ export function createWebIdentityChainProvider(init: FromWebIdentityChainInit, s
       ...(remembered !== undefined && { source: remembered.name }),
     }),
   });
+  return observeCaller(provider, prepared.caller);
 }
 
 function validateFallbacks(fallbacks: unknown): readonly FallbackSourceName[] {

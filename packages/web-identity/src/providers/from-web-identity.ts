@@ -2,13 +2,17 @@ import type { CachedCredentialProvider, CredentialCacheOptions, CredentialCacheS
 import type { RegionSource } from "../sources/web-identity/config.js";
 import { cachedProvider } from "../engine/refresh-engine.js";
 import { createWebIdentitySource, type WebIdentitySourceInit, type WebIdentitySourceSeams } from "../sources/web-identity/web-identity-source.js";
+import { FROM_WEB_IDENTITY_OPTIONS } from "./known-options.js";
+import { observeCaller } from "./observe-caller.js";
+import { taggedSource } from "../sts/credential-features.js";
+import { prepareWebIdentitySource, tokenFromEnvironment, type SdkCompatibleOptions } from "./sdk-options.js";
 
 /**
  * Options of `fromWebIdentity`: the web-identity settings (each falls back to the environment
  * like the AWS SDK) and the refresh engine's options (`advisoryWindowMs`, `proactive`, `now`,
  * `logger`, `onEvent`, ...). All optional.
  */
-export interface FromWebIdentityInit extends WebIdentitySourceInit, CredentialCacheOptions {}
+export interface FromWebIdentityInit extends WebIdentitySourceInit, CredentialCacheOptions, SdkCompatibleOptions {}
 
 /** The engine's counters plus what the provider resolved on its last fetch. */
 export interface WebIdentityProviderStats extends CredentialCacheStats {
@@ -47,6 +51,14 @@ export function fromWebIdentity(init: FromWebIdentityInit = {}): WebIdentityCred
 /** `fromWebIdentity` with internal seams (environment, file reads) for tests. */
 export function createWebIdentityProvider(init: FromWebIdentityInit, seams: WebIdentitySourceSeams = {}): WebIdentityCredentialProvider {
   // The source's clock-skew events go to onEvent (called safely by the source).
-  const source = createWebIdentitySource(init, { report: init.onEvent, ...seams });
-  return cachedProvider(source, init, { close: () => source.close(), facts: () => source.info });
+  const prepared = prepareWebIdentitySource(init, seams, FROM_WEB_IDENTITY_OPTIONS, "fromWebIdentity");
+  const source = createWebIdentitySource(prepared.init, { report: init.onEvent, ...prepared.seams });
+  const fetch = async () => {
+    await prepared.beforeFetch();
+    return source();
+  };
+  const env = seams.env ?? (() => process.env);
+  const tagged = taggedSource(fetch, () => tokenFromEnvironment(init, env()));
+  const provider = cachedProvider(tagged, init, { close: () => source.close(), facts: () => source.info });
+  return observeCaller(provider, prepared.caller);
 }

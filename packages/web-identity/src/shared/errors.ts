@@ -1,3 +1,4 @@
+import type { ResponseMetadata } from "@smithy/types";
 import { CredentialsProviderError } from "./provider-error.js";
 
 /**
@@ -130,6 +131,8 @@ export interface StsFailureDetails {
   attempts: number;
   recoverable: boolean;
   cause?: unknown;
+  /** The SDK exception's `$metadata`, as the SDK's own providers surface it. */
+  $metadata?: ResponseMetadata;
 }
 
 /**
@@ -144,11 +147,14 @@ export class StsRequestError extends IrsaCredentialsError {
   readonly requestId?: string;
   readonly claims?: TokenClaims;
   readonly attempts: number;
+  /** As on the SDK's exceptions: HTTP status, request id, attempts. `cause` is the SDK's exception itself. */
+  readonly $metadata?: ResponseMetadata;
   constructor(message: string, details: StsFailureDetails) {
     super(message, { tryNextLink: false, recoverable: details.recoverable, cause: details.cause });
     this.roleArn = details.roleArn;
     this.code = details.code;
     this.attempts = details.attempts;
+    if (details.$metadata !== undefined) this.$metadata = details.$metadata;
     if (details.httpStatus !== undefined) this.httpStatus = details.httpStatus;
     if (details.requestId !== undefined) this.requestId = details.requestId;
     if (details.claims !== undefined) this.claims = details.claims;

@@ -8,6 +8,7 @@ import type {
 } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { AnswerFacts, watchAnswer } from "./answer-facts.js";
+import { stsClientExtrasOf, type StsClientExtras } from "./client-extras.js";
 import { acquireSharedStsClient, releaseSharedStsClient } from "./shared-sts-clients.js";
 
 type StsModule = typeof import("@aws-sdk/client-sts");
@@ -50,14 +51,19 @@ const SHAREABLE_SETTINGS: ReadonlySet<string> = new Set(["region", "endpoint"]);
 export class StsClientHolder {
   readonly #clientConfig: STSClientConfig;
   readonly #external?: STSClient;
+  readonly #extras: StsClientExtras | undefined;
   readonly #shareable: boolean;
   #client?: STSClient;
   #key?: string;
+  /** Built on the calling client's request handler: never destroyed by us (it would close theirs). */
+  #borrowsHandler = false;
 
   constructor(options: { clientConfig?: STSClientConfig; stsClient?: STSClient }) {
     this.#clientConfig = options.clientConfig ?? {};
     this.#external = options.stsClient;
+    this.#extras = stsClientExtrasOf(options.clientConfig);
     this.#shareable =
+      (this.#extras?.plugins.length ?? 0) === 0 &&
       Object.keys(this.#clientConfig).every((name) => SHAREABLE_SETTINGS.has(name)) &&
       (this.#clientConfig.endpoint === undefined || typeof this.#clientConfig.endpoint === "string") &&
       (this.#clientConfig.region === undefined || typeof this.#clientConfig.region === "string");
@@ -65,23 +71,31 @@ export class StsClientHolder {
 
   async client(target: StsTarget): Promise<STSClient> {
     if (this.#external !== undefined) return this.#external;
+    // With no handler of its own, the STS call rides the calling client's (its proxy agent, its pool), as in the SDK.
+    const callerHandler = this.#clientConfig.requestHandler === undefined ? this.#extras?.caller?.requestHandler : undefined;
     const settings: STSClientConfig = {
       // STS regional endpoints for every region, whatever AWS_STS_REGIONAL_ENDPOINTS says.
       useGlobalEndpoint: false,
       ...this.#clientConfig,
       ...(target.region !== undefined && { region: target.region }),
       ...(target.endpointFromEnv !== undefined && { endpoint: target.endpointFromEnv }),
+      ...(callerHandler !== undefined && { requestHandler: callerHandler as STSClientConfig["requestHandler"] }),
       // One attempt per send: this provider owns the retry policy, so the two never multiply.
       maxAttempts: 1,
     };
-    const key = `${String(settings.region ?? "")}|${String(settings.endpoint ?? "")}`;
+    const key = `${String(settings.region ?? "")}|${String(settings.endpoint ?? "")}|${callerHandler === undefined ? "" : "caller"}`;
     if (this.#client !== undefined && this.#key === key) return this.#client;
     const { STSClient } = await loadStsModule();
     this.destroy();
-    this.#client = this.#shareable
-      ? acquireSharedStsClient(key, () => new STSClient(settings))
-      : new STSClient(settings);
+    const shared = this.#shareable && callerHandler === undefined;
+    const build = () => {
+      const client = new STSClient(settings);
+      for (const plugin of this.#extras?.plugins ?? []) client.middlewareStack.use(plugin);
+      return client;
+    };
+    this.#client = shared ? acquireSharedStsClient(key, build) : build();
     this.#key = key;
+    this.#borrowsHandler = callerHandler !== undefined;
     return this.#client;
   }
 
@@ -112,7 +126,9 @@ export class StsClientHolder {
    */
   destroy(): void {
     if (this.#client !== undefined && this.#key !== undefined) {
-      if (this.#shareable) releaseSharedStsClient(this.#key);
+      if (this.#borrowsHandler) {
+        // the handler is the calling client's: dropping our client is all there is to do
+      } else if (this.#shareable) releaseSharedStsClient(this.#key);
       else this.#client.destroy();
     }
     this.#client = undefined;

@@ -1,5 +1,6 @@
 import { ConfigurationError, NotConfiguredError } from "../../shared/errors.js";
 import { redactSecrets } from "../../shared/redact.js";
+import { stsClientExtrasOf } from "../../sts/client-extras.js";
 
 /** Environment variables read by `fromWebIdentity`, as the AWS SDKs and EKS name them. */
 export const ENV_ROLE_ARN = "AWS_ROLE_ARN";
@@ -19,6 +20,9 @@ export const MAX_DURATION_SECONDS = 43_200;
 /** The region used when none is configured anywhere: its regional endpoint also serves global STS. */
 export const FALLBACK_REGION = "us-east-1";
 
+/** Stands for the token file when the token is given inline (`webIdentityToken`): shown in messages, never opened. */
+export const INLINE_TOKEN_LABEL = "(option webIdentityToken)";
+
 /** STS's rule for `RoleSessionName`. */
 export const ROLE_SESSION_NAME_PATTERN = /^[\w+=,.@-]{2,64}$/;
 
@@ -32,6 +36,8 @@ export type RegionSource =
   | "option:clientConfig.region"
   | `env:${typeof ENV_REGION}`
   | `env:${typeof ENV_DEFAULT_REGION}`
+  | "profile"
+  | "caller"
   | "stsClient"
   | "fallback";
 
@@ -40,9 +46,10 @@ export interface WebIdentityConfigInit {
   roleArn?: string;
   webIdentityTokenFile?: string;
   roleSessionName?: string;
-  durationSeconds?: number;
+  /** A number, or a string of digits (as the SDK takes it from an environment variable). */
+  durationSeconds?: number | string;
   region?: string;
-  /** Only `region` and `endpoint` are looked at here. */
+  /** Only `region` and `endpoint` are looked at here (and the calling client's region, see `client-extras.ts`). */
   clientConfig?: { region?: unknown; endpoint?: unknown };
   /** A caller-supplied STS client brings its own region and endpoint. */
   hasStsClient?: boolean;
@@ -78,6 +85,7 @@ export interface Named<T> {
 /** The option if set, else the variable; blank counts as unset. Also used by the chain's sources. */
 export function optionOrEnv(option: string | undefined, optionName: string, env: Env, variable: string): Named<string> | undefined {
   const fromOption = pick(option);
+  if (fromOption === INLINE_TOKEN_LABEL) return { value: fromOption, name: "option `webIdentityToken`" };
   if (fromOption !== undefined) return { value: fromOption, name: `option \`${optionName}\`` };
   const fromEnv = pick(env[variable]);
   if (fromEnv !== undefined) return { value: fromEnv, name: `environment variable ${variable}` };
@@ -92,8 +100,21 @@ export function optionOrEnv(option: string | undefined, optionName: string, env:
  * @throws ConfigurationError when the settings are incomplete or malformed (a chain stops).
  */
 export function resolveWebIdentityConfig(init: WebIdentityConfigInit, env: Env): ResolvedWebIdentityConfig {
-  const role = optionOrEnv(init.roleArn, "roleArn", env, ENV_ROLE_ARN);
-  const file = optionOrEnv(init.webIdentityTokenFile, "webIdentityTokenFile", env, ENV_TOKEN_FILE);
+  let role = optionOrEnv(init.roleArn, "roleArn", env, ENV_ROLE_ARN);
+  let file = optionOrEnv(init.webIdentityTokenFile, "webIdentityTokenFile", env, ENV_TOKEN_FILE);
+  const profile = stsClientExtrasOf(init.clientConfig)?.sharedConfig?.current;
+  // Options and variables first (the pod's IRSA settings); a web-identity profile only when neither names any.
+  const fromProfile = role === undefined && file === undefined && profile?.web_identity_token_file !== undefined;
+  if (fromProfile) {
+    const where = `profile \`${profile.name}\` of the shared config files`;
+    if (profile.role_arn === undefined) {
+      throw new ConfigurationError(
+        `The ${where} sets web_identity_token_file but no role_arn: add role_arn = arn:aws:iam::ACCOUNT:role/NAME to that profile.`,
+      );
+    }
+    role = { value: profile.role_arn, name: `role_arn in the ${where}` };
+    file = { value: profile.web_identity_token_file!, name: `web_identity_token_file in the ${where}` };
+  }
   if (role === undefined && file === undefined) {
     throw new NotConfiguredError(
       `Web identity is not configured: neither ${ENV_ROLE_ARN} nor ${ENV_TOKEN_FILE} is set ` +
@@ -121,7 +142,11 @@ export function resolveWebIdentityConfig(init: WebIdentityConfigInit, env: Env):
     );
   }
 
-  const sessionName = optionOrEnv(init.roleSessionName, "roleSessionName", env, ENV_ROLE_SESSION_NAME);
+  const sessionName =
+    optionOrEnv(init.roleSessionName, "roleSessionName", env, ENV_ROLE_SESSION_NAME) ??
+    (fromProfile && profile?.role_session_name !== undefined
+      ? { value: profile.role_session_name, name: `role_session_name in profile \`${profile.name}\`` }
+      : undefined);
   if (sessionName !== undefined && !ROLE_SESSION_NAME_PATTERN.test(sessionName.value)) {
     throw new ConfigurationError(
       `The role session name from ${sessionName.name} is invalid: "${redactSecrets(sessionName.value)}". It must be 2 to 64 ` +
@@ -129,10 +154,13 @@ export function resolveWebIdentityConfig(init: WebIdentityConfigInit, env: Env):
     );
   }
 
-  const duration = init.durationSeconds;
+  const durationSetting = init.durationSeconds ?? (fromProfile ? profile?.duration_seconds : undefined);
+  const duration = typeof durationSetting === "string" && /^\s*\d+\s*$/.test(durationSetting)
+    ? Number(durationSetting)
+    : durationSetting;
   if (
     duration !== undefined &&
-    !(Number.isInteger(duration) && duration >= MIN_DURATION_SECONDS && duration <= MAX_DURATION_SECONDS)
+    !(typeof duration === "number" && Number.isInteger(duration) && duration >= MIN_DURATION_SECONDS && duration <= MAX_DURATION_SECONDS)
   ) {
     throw new ConfigurationError(
       `The option \`durationSeconds\` is invalid: ${String(duration)}. It must be a whole number of seconds ` +
@@ -146,7 +174,7 @@ export function resolveWebIdentityConfig(init: WebIdentityConfigInit, env: Env):
     roleArn: role.value,
     webIdentityTokenFile: file.value,
     roleSessionName: sessionName?.value,
-    durationSeconds: duration,
+    durationSeconds: duration as number | undefined, // checked above
     ...region,
     endpointFromEnv: resolveEndpointFromEnv(init, env),
   };
@@ -190,6 +218,13 @@ function resolveRegion(init: WebIdentityConfigInit, env: Env): Pick<ResolvedWebI
     if (value !== undefined) return { region: validRegion(value, `environment variable ${variable}`), regionSource: `env:${variable}` };
   }
   if (init.hasStsClient) return { region: undefined, regionSource: "stsClient" };
+  const profile = stsClientExtrasOf(init.clientConfig)?.sharedConfig?.current;
+  if (profile?.region !== undefined) {
+    return { region: validRegion(profile.region, `region in profile \`${profile.name}\``), regionSource: "profile" };
+  }
+  // The calling v3 client's region (or `parentClientConfig.region`), as the SDK's STS client takes it.
+  const callerRegion = stsClientExtrasOf(init.clientConfig)?.caller?.region;
+  if (callerRegion !== undefined) return { region: validRegion(callerRegion, "the calling client's `region`"), regionSource: "caller" };
   return { region: FALLBACK_REGION, regionSource: "fallback" };
 }
 

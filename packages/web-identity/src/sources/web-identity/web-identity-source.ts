@@ -7,6 +7,7 @@ import type {
 import type { AwsCredentialIdentity } from "@smithy/types";
 import { resolveWebIdentityConfig, FALLBACK_REGION, type RegionSource, type ResolvedWebIdentityConfig } from "./config.js";
 import { StsRequestError, describeClaims } from "../../shared/errors.js";
+import { sdkErrorCompat } from "../../shared/sdk-error-compat.js";
 import type { Logger } from "../../shared/logger.js";
 import { assumeRoleChain, validateRoleChain, type RoleChainHop } from "../../sts/role-chain.js";
 import { generateRoleSessionName } from "./session-name.js";
@@ -46,6 +47,8 @@ export interface WebIdentitySourceInit {
   policy?: string;
   /** Managed policies that narrow the role's permissions. Default: none. */
   policyArns?: PolicyDescriptorType[];
+  /** `ProviderId` of the STS call (OAuth 2.0 access tokens only; omit for OIDC). Default: none. */
+  providerId?: string;
   /**
    * Region whose STS endpoint is called. Default: `clientConfig.region`, then `AWS_REGION`, then
    * `AWS_DEFAULT_REGION`, else `us-east-1` with a warning.
@@ -173,6 +176,7 @@ export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams:
               DurationSeconds: config.durationSeconds,
               Policy: init.policy,
               PolicyArns: init.policyArns,
+              ProviderId: init.providerId,
             },
             policy.attemptTimeoutMs,
             facts,
@@ -265,8 +269,6 @@ function stsFailure(
       : "") +
     (check ? `Hint: ${check}. ` : "") +
     `${attempts} STS call${attempts === 1 ? "" : "s"} in this refresh; ${recoverable ? "will be retried later" : "not retried until something changes"}.`;
-  // The SDK's service exceptions carry the raw HTTP response; only network errors go along as cause.
-  const hasResponse = typeof error === "object" && error !== null && "$metadata" in error;
   return new StsRequestError(message, {
     roleArn: config.roleArn,
     code: failure.code,
@@ -275,7 +277,7 @@ function stsFailure(
     claims: token.claims,
     attempts,
     recoverable,
-    cause: hasResponse ? undefined : error,
+    ...sdkErrorCompat(error, (text) => redactToken(text, token)),
   });
 }
 

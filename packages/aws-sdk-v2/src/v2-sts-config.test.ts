@@ -1,0 +1,73 @@
+import { Agent } from "node:https";
+import { ConfigurationError } from "@irsa/web-identity";
+import { startIrsaWorld, type IrsaWorld } from "@irsa/testing";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { fromV2StsConfig } from "./v2-sts-config.js";
+import { WebIdentityCredentials } from "./web-identity-credentials.js";
+
+let world: IrsaWorld;
+const opened: WebIdentityCredentials[] = [];
+beforeAll(async () => {
+  world = await startIrsaWorld();
+});
+afterAll(async () => {
+  await world.close();
+});
+afterEach(() => {
+  for (const c of opened.splice(0)) c.close();
+  world.sts.faults.clear();
+  world.sts.reset();
+});
+
+const base = () => ({ roleArn: world.roleArn, webIdentityTokenFile: world.tokenFile.path, proactive: false, retry: { sleep: async () => {} } });
+
+describe("v2's STS client config in new WebIdentityCredentials(init, clientConfig)", () => {
+  it("endpoint and region are where STS is called (a VPC endpoint is not bypassed)", async () => {
+    const credentials = new WebIdentityCredentials(base(), { endpoint: world.sts.endpoint, region: "eu-central-1" });
+    opened.push(credentials);
+    await credentials.getPromise();
+    expect(world.sts.calls("AssumeRoleWithWebIdentity")).toBe(1);
+    expect(credentials.stats).toMatchObject({ region: "eu-central-1", regionSource: "option:region" });
+  });
+
+  it("httpOptions.timeout and maxRetries: 0 with one hung call: one call, failed after the timeout", async () => {
+    world.sts.faults.hangNext(5, { maxMs: 5_000, action: "AssumeRoleWithWebIdentity" });
+    const credentials = new WebIdentityCredentials(base(), { endpoint: world.sts.endpoint, region: "us-east-1", httpOptions: { timeout: 150 }, maxRetries: 0 });
+    opened.push(credentials);
+    const started = Date.now();
+    await expect(credentials.getPromise()).rejects.toMatchObject({ code: expect.any(String) });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(world.sts.calls("AssumeRoleWithWebIdentity")).toBe(1);
+  });
+
+  it("maps each setting to its v3 equivalent", () => {
+    const agent = new Agent();
+    expect(
+      fromV2StsConfig(
+        {
+          endpoint: { href: "https://vpce.example/" },
+          httpOptions: { timeout: 500, connectTimeout: 200, agent },
+          maxRetries: 4,
+          retryDelayOptions: { base: 50 },
+          stsRegionalEndpoints: "regional",
+          params: { RoleSessionName: "v2-app", DurationSeconds: 1800 },
+        },
+        {},
+      ),
+    ).toEqual({
+      clientConfig: { endpoint: "https://vpce.example/", requestHandler: { connectionTimeout: 200, httpsAgent: agent } },
+      retry: { attemptTimeoutMs: 500, maxAttempts: 5, baseDelayMs: 50 },
+      roleSessionName: "v2-app",
+      durationSeconds: 1800,
+    });
+    agent.destroy();
+  });
+
+  it("refuses loudly what it cannot honour, naming the setting", () => {
+    expect(() => fromV2StsConfig({ httpOptions: { proxy: "http://proxy:3128" } }, {})).toThrow(/httpOptions.proxy/);
+    expect(() => fromV2StsConfig({ stsRegionalEndpoints: "legacy" }, {})).toThrow(/stsRegionalEndpoints/);
+    expect(() => fromV2StsConfig({ logger: console } as never, {})).toThrow(ConfigurationError);
+    expect(() => fromV2StsConfig({ params: { WebIdentityToken: "x" } }, {})).toThrow(/params.WebIdentityToken/);
+    expect(() => fromV2StsConfig({ region: "eu-west-1" }, { region: "us-east-1" })).toThrow(/disagrees/);
+  });
+});

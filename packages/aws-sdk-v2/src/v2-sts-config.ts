@@ -1,0 +1,124 @@
+import { ConfigurationError, type FromWebIdentityInit } from "@irsa/web-identity";
+
+/** aws-sdk v2's STS client config, as `new AWS.STS(config)` and `TokenFileWebIdentityCredentials(config)` take it. */
+export interface V2StsClientConfig {
+  /** STS endpoint (a VPC endpoint, a proxy...): a URL string or an `AWS.Endpoint`. */
+  endpoint?: string | { href: string };
+  region?: string;
+  httpOptions?: {
+    /** Milliseconds a request may take before it is aborted. */
+    timeout?: number;
+    /** Milliseconds to establish the connection. */
+    connectTimeout?: number;
+    /** The `http.Agent` / `https.Agent` (a proxy agent, keep-alive settings...). */
+    agent?: unknown;
+    /** Refused: give a proxy agent as `agent` instead. */
+    proxy?: string;
+  };
+  /** Retries after the first call (v2's meaning): `maxRetries: 0` makes one call. */
+  maxRetries?: number;
+  /** `"regional"` is what this package always does; `"legacy"` is refused. */
+  stsRegionalEndpoints?: "regional" | "legacy";
+  /** Parameters bound to every call: `RoleArn`, `RoleSessionName`, `DurationSeconds`, `Policy`, `PolicyArns`, `ProviderId`. */
+  params?: Record<string, unknown>;
+  /** Accepted when it names STS's only version. */
+  apiVersion?: string;
+  /** `false` (plain HTTP) is refused: STS is HTTPS only. */
+  sslEnabled?: boolean;
+  /** `base` is the backoff base between retries, as in v2. */
+  retryDelayOptions?: { base?: number };
+}
+
+const PARAMS: Readonly<Record<string, keyof FromWebIdentityInit>> = {
+  RoleArn: "roleArn",
+  RoleSessionName: "roleSessionName",
+  DurationSeconds: "durationSeconds",
+  Policy: "policy",
+  PolicyArns: "policyArns",
+  ProviderId: "providerId",
+};
+
+const refuse = (setting: string, why: string) =>
+  new ConfigurationError(`new WebIdentityCredentials(init, clientConfig): \`clientConfig.${setting}\` ${why}.`);
+
+/**
+ * Maps v2's STS client config onto `fromWebIdentity`'s options, each to its v3 equivalent, or
+ * refuses it with a `ConfigurationError` naming it. Nothing is accepted and ignored. A setting
+ * also given in `init` must agree with it.
+ */
+export function fromV2StsConfig(config: V2StsClientConfig | undefined, init: FromWebIdentityInit): FromWebIdentityInit {
+  if (config === undefined) return init;
+  if (typeof config !== "object" || config === null) throw refuse("", "must be an object (v2's STS client config)");
+  const known = new Set(["endpoint", "region", "httpOptions", "maxRetries", "stsRegionalEndpoints", "params", "apiVersion", "sslEnabled", "retryDelayOptions"]);
+  for (const [name, value] of Object.entries(config)) {
+    if (value !== undefined && !known.has(name)) throw refuse(name, "is not supported by this adapter (see the migration guide)");
+  }
+  const mapped: FromWebIdentityInit = {};
+  const clientConfig: Record<string, unknown> = {};
+  const handler: Record<string, unknown> = {};
+  const retry: NonNullable<FromWebIdentityInit["retry"]> = {};
+
+  if (config.endpoint !== undefined) {
+    const endpoint = typeof config.endpoint === "string" ? config.endpoint : config.endpoint?.href;
+    if (typeof endpoint !== "string" || !/^https?:\/\//.test(endpoint)) throw refuse("endpoint", "must be an http(s) URL or an AWS.Endpoint");
+    clientConfig.endpoint = endpoint;
+  }
+  if (config.region !== undefined) mapped.region = config.region;
+  if (config.apiVersion !== undefined && !["2011-06-15", "latest"].includes(config.apiVersion)) {
+    throw refuse("apiVersion", `names ${config.apiVersion}; STS has one version, 2011-06-15`);
+  }
+  if (config.sslEnabled === false) throw refuse("sslEnabled", "false is not supported: STS answers over HTTPS only (give an http:// `endpoint` for a local emulator)");
+  if (config.stsRegionalEndpoints !== undefined && config.stsRegionalEndpoints !== "regional") {
+    throw refuse("stsRegionalEndpoints", `"${String(config.stsRegionalEndpoints)}" is not supported: this package always calls the regional STS endpoint; give \`endpoint: "https://sts.amazonaws.com"\` for the global one`);
+  }
+  const http = config.httpOptions;
+  if (http !== undefined) {
+    for (const name of Object.keys(http)) {
+      if (!["timeout", "connectTimeout", "agent", "proxy"].includes(name)) throw refuse(`httpOptions.${name}`, "is not supported by this adapter");
+    }
+    if (http.proxy !== undefined) throw refuse("httpOptions.proxy", "is not supported: give a proxy agent as `httpOptions.agent` (e.g. new HttpsProxyAgent(url))");
+    if (http.timeout !== undefined) retry.attemptTimeoutMs = http.timeout;
+    if (http.connectTimeout !== undefined) handler.connectionTimeout = http.connectTimeout;
+    if (http.agent !== undefined) {
+      const plain = String(clientConfig.endpoint ?? "").startsWith("http:");
+      handler[plain ? "httpAgent" : "httpsAgent"] = http.agent;
+    }
+  }
+  if (config.maxRetries !== undefined) {
+    if (!(Number.isInteger(config.maxRetries) && config.maxRetries >= 0)) throw refuse("maxRetries", "must be a whole number >= 0");
+    retry.maxAttempts = config.maxRetries + 1;
+  }
+  if (config.retryDelayOptions !== undefined) {
+    for (const name of Object.keys(config.retryDelayOptions)) {
+      if (name !== "base") throw refuse(`retryDelayOptions.${name}`, "is not supported: this package's backoff is jittered exponential from `base`");
+    }
+    if (config.retryDelayOptions.base !== undefined) retry.baseDelayMs = config.retryDelayOptions.base;
+  }
+  for (const [name, value] of Object.entries(config.params ?? {})) {
+    const option = PARAMS[name];
+    if (option === undefined) throw refuse(`params.${name}`, "is not supported (RoleArn, RoleSessionName, DurationSeconds, Policy, PolicyArns, ProviderId are)");
+    (mapped as Record<string, unknown>)[option] = value;
+  }
+  if (Object.keys(handler).length > 0) clientConfig.requestHandler = handler;
+  if (Object.keys(clientConfig).length > 0) mapped.clientConfig = clientConfig;
+  if (Object.keys(retry).length > 0) mapped.retry = retry;
+  return merge(init, mapped);
+}
+
+/** `init` plus the mapped settings; the same setting given both ways must agree. */
+function merge(init: FromWebIdentityInit, mapped: FromWebIdentityInit): FromWebIdentityInit {
+  const out: Record<string, unknown> = { ...init };
+  for (const [name, value] of Object.entries(mapped)) {
+    const given = (init as Record<string, unknown>)[name];
+    if (given !== undefined && (typeof value === "object" && value !== null && typeof given === "object" && given !== null)) {
+      for (const [key, inner] of Object.entries(value)) {
+        const mine = (given as Record<string, unknown>)[key];
+        if (mine !== undefined && mine !== inner) throw refuse(key, `disagrees with \`init.${name}.${key}\`; give it once`);
+      }
+      out[name] = { ...given, ...value };
+    } else if (given !== undefined && given !== value) {
+      throw refuse(name, `disagrees with \`init.${name}\`; give it once`);
+    } else out[name] = value;
+  }
+  return out as FromWebIdentityInit;
+}

@@ -1,0 +1,78 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startIrsaWorld, type IrsaWorld } from "@irsa/testing";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createWebIdentityProvider, type FromWebIdentityInit, type WebIdentityCredentialProvider } from "../../providers/from-web-identity.js";
+import { loadProfileSettings } from "./shared-config.js";
+
+let world: IrsaWorld;
+let dir: string;
+const providers: WebIdentityCredentialProvider[] = [];
+
+beforeAll(async () => {
+  world = await startIrsaWorld();
+  dir = await mkdtemp(join(tmpdir(), "irsa-shared-config-"));
+});
+afterAll(async () => {
+  await world.close();
+  await rm(dir, { recursive: true, force: true });
+});
+afterEach(() => {
+  for (const p of providers.splice(0)) p.close();
+  world.sts.reset();
+});
+
+async function files(config: string, credentials = "") {
+  const configFile = join(dir, `config-${providers.length}-${Math.random().toString(16).slice(2)}`);
+  const credentialsFile = `${configFile}-credentials`;
+  await writeFile(configFile, config);
+  await writeFile(credentialsFile, credentials);
+  return { AWS_CONFIG_FILE: configFile, AWS_SHARED_CREDENTIALS_FILE: credentialsFile };
+}
+
+function provider(env: Record<string, string>, init: FromWebIdentityInit = {}) {
+  const created = createWebIdentityProvider(
+    { clientConfig: { endpoint: world.sts.endpoint }, proactive: false, retry: { sleep: async () => {} }, ...init },
+    { env: () => env },
+  );
+  providers.push(created);
+  return created;
+}
+
+describe("shared config files, through the SDK's loader", () => {
+  it("the [default] profile's region, when no option or variable names one", async () => {
+    const env = { ...(await files("[default]\nregion = eu-west-3\n")), AWS_ROLE_ARN: world.roleArn, AWS_WEB_IDENTITY_TOKEN_FILE: world.tokenFile.path };
+    const p = provider(env);
+    await p();
+    expect(p.stats).toMatchObject({ region: "eu-west-3", regionSource: "profile" });
+    const withEnv = provider({ ...env, AWS_REGION: "us-west-2" });
+    await withEnv();
+    expect(withEnv.stats).toMatchObject({ region: "us-west-2", regionSource: "env:AWS_REGION" });
+  });
+
+  it("AWS_PROFILE chooses the profile; a web-identity profile (role_arn, web_identity_token_file, role_session_name, duration_seconds) is used", async () => {
+    const config =
+      "[default]\nregion = eu-west-3\n" +
+      `[profile app]\nregion = ap-northeast-1\nrole_arn = ${world.roleArn}\nweb_identity_token_file = ${world.tokenFile.path}\n` +
+      "role_session_name = from-profile\nduration_seconds = 1800\n";
+    const p = provider({ ...(await files(config)), AWS_PROFILE: "app" });
+    const set = await p();
+    expect(p.stats).toMatchObject({ region: "ap-northeast-1", regionSource: "profile", roleArn: world.roleArn, roleSessionName: "from-profile" });
+    expect(set.expiration!.getTime() - Date.now()).toBeLessThanOrEqual(1_800_000);
+    expect(world.sts.requests.at(-1)).toMatchObject({ action: "AssumeRoleWithWebIdentity", sessionName: "from-profile" });
+  });
+
+  it("the IRSA variables win over a web-identity profile; a half-set profile is a ConfigurationError naming it", async () => {
+    const env = await files(`[profile half]\nweb_identity_token_file = ${world.tokenFile.path}\n`);
+    await expect(provider({ ...env, AWS_PROFILE: "half" })()).rejects.toThrow(/profile `half`.*no role_arn/);
+    const irsa = provider({ ...env, AWS_PROFILE: "half", AWS_ROLE_ARN: world.roleArn, AWS_WEB_IDENTITY_TOKEN_FILE: world.tokenFile.path, AWS_REGION: "us-east-1" });
+    await expect(irsa()).resolves.toMatchObject({ accessKeyId: expect.any(String) });
+  });
+
+  it("the credentials file merges with the config file as in the SDK; missing files are an empty profile", async () => {
+    const env = await files("[default]\nregion = eu-west-3\n", "[default]\nregion = eu-north-1\n");
+    expect(await loadProfileSettings(env)).toMatchObject({ name: "default", region: "eu-north-1" });
+    expect(await loadProfileSettings({ AWS_CONFIG_FILE: join(dir, "absent"), AWS_SHARED_CREDENTIALS_FILE: join(dir, "absent2") })).toEqual({ name: "default" });
+  });
+});
