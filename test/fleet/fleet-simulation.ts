@@ -5,7 +5,7 @@
 import { withCredentialCache } from "@irsa/web-identity";
 import { memoizeIdentityProvider } from "@smithy/core";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
-import { seededRandom } from "./seeded-random.js";
+import { seededRandom } from "@irsa/testing";
 import { SimulatedSts, type CallKind } from "./simulated-sts.js";
 import { SimulatedTime } from "./simulated-time.js";
 

@@ -13,7 +13,8 @@ import {
 } from "../shared/errors.js";
 import type { FromWebIdentityInit, WebIdentityProviderStats } from "./from-web-identity.js";
 import { createImdsSource, type InstanceMetadataInit } from "../sources/imds/imds-source.js";
-import { cachedProvider } from "../engine/refresh-engine.js";
+import { sharedProvider, type CachedProviderExtension } from "../engine/cached-provider.js";
+import { withSafeLogger } from "../shared/logger.js";
 import { assumeRoleChain, validateRoleChain } from "../sts/role-chain.js";
 import { generateRoleSessionName } from "../sources/web-identity/session-name.js";
 import { resolveStsAttemptPolicy } from "../sts/sts-attempts.js";
@@ -94,6 +95,21 @@ export function fromWebIdentityChain(init: FromWebIdentityChainInit = {}): WebId
 
 /** `fromWebIdentityChain` with internal seams (environment, file reads, fromHttp) for tests. */
 export function createWebIdentityChainProvider(init: FromWebIdentityChainInit, seams: WebIdentityChainSeams = {}): WebIdentityChainProvider {
+  validateFallbacks(init.fallbacks); // a typo fails at construction, shared engine or not
+  return sharedProvider({
+    kind: "fromWebIdentityChain",
+    init,
+    keyParts: [seams],
+    env: seams.env === undefined ? process.env : {}, // a seam is keyed by its identity (keyParts)
+    build: () => chainSource(withSafeLogger(init), seams),
+  });
+}
+
+/** The chain's source: every link composed once, for one engine. */
+function chainSource(
+  init: FromWebIdentityChainInit,
+  seams: WebIdentityChainSeams,
+): { source: () => Promise<AwsCredentialIdentity>; extension: CachedProviderExtension<Omit<WebIdentityChainProviderStats, keyof CredentialCacheStats>> } {
   const fallbacks = validateFallbacks(init.fallbacks);
   const env = seams.env ?? (() => process.env);
   const webIdentity = createWebIdentitySource(init, seams);
@@ -187,16 +203,19 @@ export function createWebIdentityChainProvider(init: FromWebIdentityChainInit, s
     }
   };
 
-  return cachedProvider(source, init, {
-    close: () => {
-      webIdentity.close();
-      hopClients.destroy();
+  return {
+    source,
+    extension: {
+      close: () => {
+        webIdentity.close();
+        hopClients.destroy();
+      },
+      facts: (): Omit<WebIdentityChainProviderStats, keyof CredentialCacheStats> => ({
+        ...(remembered?.name === "webIdentity" && webIdentity.info),
+        ...(remembered !== undefined && { source: remembered.name }),
+      }),
     },
-    facts: (): Omit<WebIdentityChainProviderStats, keyof CredentialCacheStats> => ({
-      ...(remembered?.name === "webIdentity" && webIdentity.info),
-      ...(remembered !== undefined && { source: remembered.name }),
-    }),
-  });
+  };
 }
 
 function validateFallbacks(fallbacks: unknown): readonly FallbackSourceName[] {

@@ -1,6 +1,7 @@
 import type { CachedCredentialProvider, CredentialCacheOptions, CredentialCacheStats } from "../engine/cache-types.js";
 import type { RegionSource } from "../sources/web-identity/config.js";
-import { cachedProvider } from "../engine/refresh-engine.js";
+import { sharedProvider } from "../engine/cached-provider.js";
+import { withSafeLogger } from "../shared/logger.js";
 import { createWebIdentitySource, type WebIdentitySourceInit, type WebIdentitySourceSeams } from "../sources/web-identity/web-identity-source.js";
 
 /**
@@ -44,6 +45,15 @@ export function fromWebIdentity(init: FromWebIdentityInit = {}): WebIdentityCred
 
 /** `fromWebIdentity` with internal seams (environment, file reads) for tests. */
 export function createWebIdentityProvider(init: FromWebIdentityInit, seams: WebIdentitySourceSeams = {}): WebIdentityCredentialProvider {
-  const source = createWebIdentitySource(init, seams);
-  return cachedProvider(source, init, { close: () => source.close(), facts: () => source.info });
+  return sharedProvider({
+    kind: "fromWebIdentity",
+    init,
+    keyParts: [seams],
+    env: seams.env === undefined ? process.env : {}, // a seam is keyed by its identity (keyParts)
+    build: () => {
+      // Every module logs through the one safe logger (a throwing logger cannot fail a fetch).
+      const source = createWebIdentitySource(withSafeLogger(init), seams);
+      return { source, extension: { close: () => source.close(), facts: () => source.info } };
+    },
+  });
 }
