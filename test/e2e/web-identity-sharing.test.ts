@@ -55,29 +55,3 @@ describe("one provider, many callers", () => {
     expect(world.sts.stats.GetCallerIdentity).toMatchObject({ calls: 80, successes: 80 });
   });
 });
-
-describe("many providers, one STS client", () => {
-  it("providers going to the same STS share one client; the last close() destroys it; custom settings get their own", async () => {
-    const { sharedStsClientCount } = await import("../../packages/web-identity/src/sts/shared-sts-clients.js");
-    const before = sharedStsClientCount();
-    const first = closer.provider(worldInit(world, { roleSessionName: "first" }));
-    const second = closer.provider(worldInit(world, { roleSessionName: "second" }));
-    await Promise.all([first(), second()]);
-    expect(assumeCalls(world)).toBe(2);
-    expect(sharedStsClientCount()).toBe(before + 1);
-
-    // A provider with its own client settings (here a request timeout) builds its own client.
-    const custom = closer.provider(
-      worldInit(world, { clientConfig: { endpoint: world.sts.endpoint, requestHandler: { requestTimeout: 5_000 } } }),
-    );
-    await custom();
-    expect(sharedStsClientCount()).toBe(before + 1);
-
-    first.close();
-    expect(sharedStsClientCount()).toBe(before + 1); // still used by the second provider
-    await second.refresh(); // and it still works
-    expect(assumeCalls(world)).toBe(4);
-    second.close();
-    expect(sharedStsClientCount()).toBe(before);
-  });
-});
