@@ -121,6 +121,22 @@ export function renderMarkdown(results: BenchResults): string {
     "",
   );
 
+  if (results.sharing !== undefined) {
+    const sharing = results.sharing;
+    out.push("## One engine per configuration (same run)", "");
+    out.push(
+      table(
+        ["measure", "value"],
+        [
+          ["creating a provider whose configuration is already shared (µs, median per creation, 1,000 per round)", String(sharing.createSharedUs)],
+          ["cached call through a provider sharing the engine (ns per awaited call)", String(sharing.sharedCallNs)],
+          ["cached call through the provider that created it (ns per awaited call)", String(sharing.directCallNs)],
+        ],
+      ),
+      "",
+    );
+  }
+
   out.push(
     `## Heap per instance (KB; ${settings.heapInstancesCreated} instances created, ${settings.heapInstancesHolding} holding credentials; \`node --expose-gc\`)`,
     "",

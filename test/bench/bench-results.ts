@@ -3,6 +3,7 @@ import type { HeapKind, ImportTarget } from "./child-process-measures.js";
 import type { HerdMoment, HerdResult } from "./herd-scenarios.js";
 import type { CachedCallResult } from "./timing-scenarios.js";
 import type { SubjectId } from "./subjects.js";
+import type { SharingResult } from "./sharing-scenarios.js";
 
 export interface BenchEnvironment {
   readonly command: string;
@@ -42,6 +43,8 @@ export interface BenchResults {
   readonly sharedProvider: Partial<Record<SubjectId, { clients: number; stsCalls: number }>>;
   readonly importCostMs: Partial<Record<ImportTarget, { medianMs: number; runsMs: number[] }>>;
   readonly createAndFirstMs: Partial<Record<SubjectId, number>>;
+  /** One engine per configuration: creating a provider of a shared configuration, and a call through it. */
+  readonly sharing?: SharingResult;
   readonly heapKbPerInstance: Partial<Record<HeapKind, number>>;
   readonly credentialServerLoad?: unknown;
   readonly targets: readonly TargetCheck[];
@@ -61,6 +64,15 @@ export function checkTargets(results: Omit<BenchResults, "targets">): TargetChec
   if (anchor !== undefined && viaClient !== undefined) {
     const ratio = viaClient / anchor;
     checks.push({ target: "ours through a v3 client within 10% of the client's own memo", measured: `${viaClient} ns vs ${anchor} ns = ${ratio.toFixed(2)}x`, met: ratio <= 1.1 });
+  }
+  const sharing = results.sharing;
+  if (sharing !== undefined) {
+    const ratio = sharing.sharedCallNs / sharing.directCallNs;
+    checks.push({
+      target: "cached call through a shared provider within 10% of the direct call (same run)",
+      measured: `${sharing.sharedCallNs} ns vs ${sharing.directCallNs} ns = ${ratio.toFixed(2)}x`,
+      met: ratio <= 1.1,
+    });
   }
   const fourMinutes = results.herds["four-minutes-before-expiry"] ?? {};
   const oursWaiting = (["ours-direct", "ours-v3-client", "ours-v2-adapter"] as const)

@@ -18,6 +18,7 @@ import { herdScenario, sharedProviderScenario, type HerdMoment } from "./herd-sc
 import { installShiftedClock } from "./shifted-clock.js";
 import { SUBJECT_IDS, useWorldEnvironment } from "./subjects.js";
 import { cachedCallCost, createAndFirstCredentials } from "./timing-scenarios.js";
+import { sharingScenario } from "./sharing-scenarios.js";
 
 const FULL: BenchSettings = {
   cachedRounds: 7,
@@ -102,7 +103,9 @@ async function inWorldMeasures(settings: BenchSettings) {
       log(`create + first credentials: ${id}`);
       createAndFirstMs[id] = await createAndFirstCredentials(world, id, settings.createRounds);
     }
-    return { cachedCall, herds, sharedProvider, createAndFirstMs };
+    log("shared engine: create a provider of a shared configuration, cached call through it");
+    const sharing = await sharingScenario(world, settings.cachedRounds, settings.callsPerRound, 1_000);
+    return { cachedCall, herds, sharedProvider, createAndFirstMs, sharing };
   } finally {
     restoreEnvironment();
     await world.close();

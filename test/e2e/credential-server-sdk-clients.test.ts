@@ -50,6 +50,7 @@ async function startServer(
     logger,
     onEvent: metrics.observeCacheEvent,
     errorCacheMs: 0,
+    recoveryBackoffMs: [0, 0], // the readiness loop's own delays are under test here
     ...(init.retry ? { retry: init.retry } : {}),
   });
   server = await createCredentialServer({

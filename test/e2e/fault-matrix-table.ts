@@ -89,7 +89,7 @@ export interface RefreshOutcome {
   readonly refresh: string;
   /** AssumeRoleWithWebIdentity calls made by that refresh. */
   readonly stsCalls: number;
-  /** Whether the engine started a backoff (no STS call for 5-10 minutes). */
+  /** Whether the engine started a backoff: 5-10 min with a valid set (clamped to its expiry), else the 1-30 s recovery backoff. */
   readonly backoff: boolean;
   /** What a second call at the same instant gets. */
   readonly nextCall: "cached, no STS call" | "same error, no STS call" | "calls STS again";
@@ -141,49 +141,49 @@ function row(fault: StsFault, state: CacheState, persistent: RefreshOutcome, onc
 /** One row per fault and state: the outcome `fault-matrix.test.ts` checks end to end. */
 export const FAILURE_MATRIX: readonly MatrixRow[] = [
   // InternalFailure (HTTP 500)
-  row(F.internalFailure, EMPTY, { caller: error("StsRequestError InternalFailure, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: false, nextCall: NEXT_CALLS_STS },
+  row(F.internalFailure, EMPTY, { caller: error("StsRequestError InternalFailure, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_SAME_ERROR },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
   row(F.internalFailure, ADVISORY, { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
     { caller: CACHED, refresh: NEW_SET, stsCalls: 2 }),
   row(F.internalFailure, MANDATORY, { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
-  row(F.internalFailure, EXPIRED, { caller: CACHED_EXPIRED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
+  row(F.internalFailure, EXPIRED, { caller: error("StsRequestError InternalFailure, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_SAME_ERROR },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
   // ServiceUnavailable (HTTP 503)
-  row(F.serviceUnavailable, EMPTY, { caller: error("StsRequestError ServiceUnavailable, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: false, nextCall: NEXT_CALLS_STS },
+  row(F.serviceUnavailable, EMPTY, { caller: error("StsRequestError ServiceUnavailable, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_SAME_ERROR },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
   row(F.serviceUnavailable, ADVISORY, { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
     { caller: CACHED, refresh: NEW_SET, stsCalls: 2 }),
   row(F.serviceUnavailable, MANDATORY, { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
-  row(F.serviceUnavailable, EXPIRED, { caller: CACHED_EXPIRED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
+  row(F.serviceUnavailable, EXPIRED, { caller: error("StsRequestError ServiceUnavailable, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_SAME_ERROR },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
   // Throttling
-  row(F.throttling, EMPTY, { caller: error("StsRequestError Throttling, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: false, nextCall: NEXT_CALLS_STS },
+  row(F.throttling, EMPTY, { caller: error("StsRequestError Throttling, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_SAME_ERROR },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
   row(F.throttling, ADVISORY, { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
     { caller: CACHED, refresh: NEW_SET, stsCalls: 2 }),
   row(F.throttling, MANDATORY, { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
-  row(F.throttling, EXPIRED, { caller: CACHED_EXPIRED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
+  row(F.throttling, EXPIRED, { caller: error("StsRequestError Throttling, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_SAME_ERROR },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
   // IDPCommunicationError
-  row(F.idpCommunication, EMPTY, { caller: error("StsRequestError IDPCommunicationError, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: false, nextCall: NEXT_CALLS_STS },
+  row(F.idpCommunication, EMPTY, { caller: error("StsRequestError IDPCommunicationError, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_SAME_ERROR },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
   row(F.idpCommunication, ADVISORY, { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
     { caller: CACHED, refresh: NEW_SET, stsCalls: 2 }),
   row(F.idpCommunication, MANDATORY, { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
-  row(F.idpCommunication, EXPIRED, { caller: CACHED_EXPIRED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
+  row(F.idpCommunication, EXPIRED, { caller: error("StsRequestError IDPCommunicationError, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_SAME_ERROR },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
   // InvalidIdentityToken: Couldn't retrieve verification key
-  row(F.verificationKey, EMPTY, { caller: error("StsRequestError InvalidIdentityToken, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: false, nextCall: NEXT_CALLS_STS },
+  row(F.verificationKey, EMPTY, { caller: error("StsRequestError InvalidIdentityToken, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_SAME_ERROR },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
   row(F.verificationKey, ADVISORY, { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
     { caller: CACHED, refresh: NEW_SET, stsCalls: 2 }),
   row(F.verificationKey, MANDATORY, { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
-  row(F.verificationKey, EXPIRED, { caller: CACHED_EXPIRED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
+  row(F.verificationKey, EXPIRED, { caller: error("StsRequestError InvalidIdentityToken, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_SAME_ERROR },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
   // InvalidIdentityToken: wrong audience
   row(F.wrongAudience, EMPTY, { caller: error("StsRequestError InvalidIdentityToken, non-recoverable"), refresh: FAILS_NON_RECOVERABLE, stsCalls: 1, backoff: false, nextCall: NEXT_SAME_ERROR },
@@ -196,14 +196,14 @@ export const FAILURE_MATRIX: readonly MatrixRow[] = [
     { caller: error("StsRequestError InvalidIdentityToken, non-recoverable"), refresh: FAILS_NON_RECOVERABLE, stsCalls: 1 }),
   // ExpiredTokenException: the token is re-read; unchanged, so one call, and recoverable (STS's
   // clock says expired where ours does not: a clock problem, not a configuration one).
-  row(F.expiredToken, EMPTY, { caller: error("StsRequestError ExpiredToken, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 1, backoff: false, nextCall: NEXT_CALLS_STS },
+  row(F.expiredToken, EMPTY, { caller: error("StsRequestError ExpiredToken, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 1, backoff: true, nextCall: NEXT_SAME_ERROR },
     { caller: error("StsRequestError ExpiredToken, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 1 }),
   row(F.expiredToken, ADVISORY, { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 1, backoff: true, nextCall: NEXT_CACHED },
     { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 1 }),
   row(F.expiredToken, MANDATORY, { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 1, backoff: true, nextCall: NEXT_CACHED },
     { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 1 }),
-  row(F.expiredToken, EXPIRED, { caller: CACHED_EXPIRED, refresh: FAILS_RECOVERABLE, stsCalls: 1, backoff: true, nextCall: NEXT_CACHED },
-    { caller: CACHED_EXPIRED, refresh: FAILS_RECOVERABLE, stsCalls: 1 }),
+  row(F.expiredToken, EXPIRED, { caller: error("StsRequestError ExpiredToken, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 1, backoff: true, nextCall: NEXT_SAME_ERROR },
+    { caller: error("StsRequestError ExpiredToken, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 1 }),
   // AccessDenied (HTTP 403)
   row(F.accessDenied, EMPTY, { caller: error("StsRequestError AccessDenied, non-recoverable"), refresh: FAILS_NON_RECOVERABLE, stsCalls: 1, backoff: false, nextCall: NEXT_SAME_ERROR },
     { caller: error("StsRequestError AccessDenied, non-recoverable"), refresh: FAILS_NON_RECOVERABLE, stsCalls: 1 }),
@@ -233,39 +233,39 @@ export const FAILURE_MATRIX: readonly MatrixRow[] = [
     { caller: error("StsRequestError RegionDisabled, non-recoverable"), refresh: FAILS_NON_RECOVERABLE, stsCalls: 1 }),
   // malformed XML (HTTP 200): a truncated body the SDK cannot parse. A 2xx that cannot be read is
   // transient (a proxy, a cut connection), so it is retried and backed off like a 5xx.
-  row(F.malformedXml, EMPTY, { caller: error("StsRequestError MalformedResponse, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: false, nextCall: NEXT_CALLS_STS },
+  row(F.malformedXml, EMPTY, { caller: error("StsRequestError MalformedResponse, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_SAME_ERROR },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
   row(F.malformedXml, ADVISORY, { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
     { caller: CACHED, refresh: NEW_SET, stsCalls: 2 }),
   row(F.malformedXml, MANDATORY, { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
-  row(F.malformedXml, EXPIRED, { caller: CACHED_EXPIRED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
+  row(F.malformedXml, EXPIRED, { caller: error("StsRequestError MalformedResponse, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_SAME_ERROR },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
   // empty body (HTTP 200): an answer without credentials, recoverable, not retried within the refresh.
-  row(F.emptyBody, EMPTY, { caller: error("StsRequestError MissingCredentials, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 1, backoff: false, nextCall: NEXT_CALLS_STS },
+  row(F.emptyBody, EMPTY, { caller: error("StsRequestError MissingCredentials, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 1, backoff: true, nextCall: NEXT_SAME_ERROR },
     { caller: error("StsRequestError MissingCredentials, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 1 }),
   row(F.emptyBody, ADVISORY, { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 1, backoff: true, nextCall: NEXT_CACHED },
     { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 1 }),
   row(F.emptyBody, MANDATORY, { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 1, backoff: true, nextCall: NEXT_CACHED },
     { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 1 }),
-  row(F.emptyBody, EXPIRED, { caller: CACHED_EXPIRED, refresh: FAILS_RECOVERABLE, stsCalls: 1, backoff: true, nextCall: NEXT_CACHED },
-    { caller: CACHED_EXPIRED, refresh: FAILS_RECOVERABLE, stsCalls: 1 }),
+  row(F.emptyBody, EXPIRED, { caller: error("StsRequestError MissingCredentials, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 1, backoff: true, nextCall: NEXT_SAME_ERROR },
+    { caller: error("StsRequestError MissingCredentials, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 1 }),
   // connection reset
-  row(F.connectionReset, EMPTY, { caller: error("StsRequestError ECONNRESET, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: false, nextCall: NEXT_CALLS_STS },
+  row(F.connectionReset, EMPTY, { caller: error("StsRequestError ECONNRESET, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_SAME_ERROR },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
   row(F.connectionReset, ADVISORY, { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
     { caller: CACHED, refresh: NEW_SET, stsCalls: 2 }),
   row(F.connectionReset, MANDATORY, { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
-  row(F.connectionReset, EXPIRED, { caller: CACHED_EXPIRED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
+  row(F.connectionReset, EXPIRED, { caller: error("StsRequestError ECONNRESET, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_SAME_ERROR },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
   // no response (hang)
-  row(F.hang, EMPTY, { caller: error("StsRequestError TimeoutError, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: false, nextCall: NEXT_CALLS_STS },
+  row(F.hang, EMPTY, { caller: error("StsRequestError TimeoutError, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_SAME_ERROR },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
   row(F.hang, ADVISORY, { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
     { caller: CACHED, refresh: NEW_SET, stsCalls: 2 }),
   row(F.hang, MANDATORY, { caller: CACHED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
-  row(F.hang, EXPIRED, { caller: CACHED_EXPIRED, refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_CACHED },
+  row(F.hang, EXPIRED, { caller: error("StsRequestError TimeoutError, recoverable"), refresh: FAILS_RECOVERABLE, stsCalls: 3, backoff: true, nextCall: NEXT_SAME_ERROR },
     { caller: NEW, refresh: NEW_SET, stsCalls: 2 }),
 ];

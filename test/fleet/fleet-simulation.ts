@@ -5,8 +5,8 @@
 import { withCredentialCache } from "@irsa/web-identity";
 import { memoizeIdentityProvider } from "@smithy/core";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
-import { seededRandom } from "./seeded-random.js";
-import { SimulatedSts, type CallKind } from "./simulated-sts.js";
+import { seededRandom } from "@irsa/testing";
+import { SimulatedSts, type CallKind, type StsFault } from "./simulated-sts.js";
 import { SimulatedTime } from "./simulated-time.js";
 
 const SECOND_MS = 1_000;
@@ -27,6 +27,21 @@ export interface FleetConfig {
   /** Each pod's application makes one request per interval (random phase). */
   readonly requestIntervalMs: number;
   readonly seed: number;
+  /** An STS outage during the run (the outage scenarios). */
+  readonly fault?: StsFault;
+}
+
+/** What an outage did: STS load during it, and how fast the fleet held valid credentials after it. */
+export interface OutageFigures {
+  readonly peakCallsPerSecond: number;
+  readonly p99CallsPerSecond: number;
+  /** STS calls during the fault, per pod alive then. */
+  readonly callsPerPod: number;
+  /** The worst pod's largest number of STS calls in one minute, past its first 5 minutes of failures. */
+  readonly maxCallsPerPodMinuteAfter5Min: number;
+  /** Time after the fault's end until 99% of the pods alive then held valid credentials (ms). */
+  readonly recoveryP99Ms: number;
+  readonly recoveryMaxMs: number;
 }
 
 /** The fleet: 10,000 pods over 24 hours. */
@@ -71,6 +86,7 @@ export interface FleetFigures {
   readonly failedRequests: number;
   /** STS calls per second over the day (for the plot). */
   readonly callsPerSecond: Uint32Array;
+  readonly outage?: OutageFigures;
 }
 
 interface Pod {
@@ -88,6 +104,11 @@ interface Pod {
   readonly close: () => void;
   /** Our engine's next refresh instant (ours only). */
   readonly nextRefreshAt?: () => number | undefined;
+  /** First instant at or after the fault's end at which the pod held a valid set. */
+  recoveredAt?: number;
+  /** This pod's first STS call during the fault, and its calls per minute from then. */
+  firstFaultCallAt?: number;
+  faultMinuteCalls?: Map<number, number>;
 }
 
 /** Runs one design over the fleet; deterministic for a given config. */
@@ -103,6 +124,7 @@ export async function simulateFleet(config: FleetConfig, design: FleetDesign): P
     rateLimitPerSecond: config.rateLimitPerSecond,
     credentialLifetimeMs: config.credentialLifetimeMs,
     seconds,
+    ...(config.fault !== undefined && { fault: config.fault }),
   });
   const waitedPerSecond = new Uint32Array(seconds);
   const counts = { waitedAtStart: 0, waitedAfterStart: 0, failedRequests: 0 };
@@ -116,6 +138,14 @@ export async function simulateFleet(config: FleetConfig, design: FleetDesign): P
     };
     const source: AwsCredentialIdentityProvider = () => {
       const kind: CallKind = pod.hasCredentials ? "refresh" : "first";
+      const fault = config.fault;
+      if (fault !== undefined && time.now() >= fault.startMs && time.now() < fault.endMs) {
+        // Minutes counted from this pod's first call during the fault: when its own failures began.
+        const first = ((pod as Partial<Pod>).firstFaultCallAt ??= time.now());
+        const minute = Math.floor((time.now() - first) / 60_000);
+        const calls = ((pod as Partial<Pod>).faultMinuteCalls ??= new Map());
+        calls.set(minute, (calls.get(minute) ?? 0) + 1);
+      }
       return sts.assumeRole(kind).then((identity) => {
         pod.hasCredentials = true;
         return identity;
@@ -193,6 +223,8 @@ export async function simulateFleet(config: FleetConfig, design: FleetDesign): P
       (identity) => {
         pod.outstanding--;
         pod.last = identity;
+        const fault = config.fault;
+        if (fault !== undefined && pod.recoveredAt === undefined && time.now() >= fault.endMs && validAt(identity, time.now())) pod.recoveredAt = time.now();
         if (time.now() > now) countWait(now, atStart);
         if (pod.outstanding === 0) scheduleNextUsefulRequest(pod);
       },
@@ -239,6 +271,13 @@ export async function simulateFleet(config: FleetConfig, design: FleetDesign): P
         });
       }
     }
+    const fault = config.fault;
+    if (fault !== undefined) {
+      // Pods holding a valid set when the fault ends count as recovered at once.
+      time.at(fault.endMs, () => {
+        for (const pod of pods) if (pod.last !== undefined && validAt(pod.last, time.now())) pod.recoveredAt ??= time.now();
+      });
+    }
     await time.runUntil(config.durationMs);
   } finally {
     for (const pod of pods) pod.close();
@@ -277,6 +316,29 @@ export async function simulateFleet(config: FleetConfig, design: FleetDesign): P
     },
     ...counts,
     callsPerSecond: sts.calls,
+    ...(config.fault !== undefined && { outage: outageFigures(config.fault, [...retired, ...pods], sts.calls, config.durationMs) }),
+  };
+}
+
+function validAt(identity: { expiration?: Date }, at: number): boolean {
+  return identity.expiration === undefined || identity.expiration.getTime() > at;
+}
+
+function outageFigures(fault: StsFault, all: readonly Pod[], calls: Uint32Array, durationMs: number): OutageFigures {
+  const during = calls.slice(Math.floor(fault.startMs / SECOND_MS), Math.ceil(fault.endMs / SECOND_MS));
+  const alive = all.filter((pod) => pod.startedAt < fault.endMs && (pod.endedAt ?? Number.POSITIVE_INFINITY) > fault.endMs);
+  const recoveries = alive.map((pod) => (pod.recoveredAt ?? durationMs) - fault.endMs).sort((a, b) => a - b);
+  let worstMinute = 0;
+  for (const pod of all) {
+    for (const [minute, count] of pod.faultMinuteCalls ?? []) if (minute >= 5 && count > worstMinute) worstMinute = count;
+  }
+  return {
+    peakCallsPerSecond: max(during),
+    p99CallsPerSecond: percentile(during, 0.99),
+    callsPerPod: sum(during) / Math.max(1, alive.length),
+    maxCallsPerPodMinuteAfter5Min: worstMinute,
+    recoveryP99Ms: recoveries[Math.min(recoveries.length - 1, Math.ceil(0.99 * recoveries.length) - 1)] ?? 0,
+    recoveryMaxMs: recoveries.at(-1) ?? 0,
   };
 }
 

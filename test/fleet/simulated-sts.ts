@@ -13,6 +13,15 @@ export interface SimulatedStsInit {
   readonly credentialLifetimeMs: number;
   /** Seconds to count (the simulated day). */
   readonly seconds: number;
+  /** An outage: every call answered in [startMs, endMs) fails with `error()`. */
+  readonly fault?: StsFault;
+}
+
+/** An STS outage of the simulation: recoverable (STS or the identity provider down) or not (a broken trust policy). */
+export interface StsFault {
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly error: () => Error;
 }
 
 /** Why a pod calls STS: its first credentials, or a refresh. */
@@ -57,6 +66,11 @@ export class SimulatedSts {
       time.at(time.now() + latency, () => {
         if (rejected) {
           reject(new ThrottlingError());
+          return;
+        }
+        const fault = this.init.fault;
+        if (fault !== undefined && time.now() >= fault.startMs && time.now() < fault.endMs) {
+          reject(fault.error());
           return;
         }
         this.#issued++;

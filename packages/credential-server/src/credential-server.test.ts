@@ -34,7 +34,7 @@ function fakeSource(overrides: { accountId?: string } = {}) {
 }
 
 function cached(source: () => Promise<{ accessKeyId: string; secretAccessKey: string }>) {
-  const provider = withCredentialCache(source, { now, failureBackoffMs: [0, 0], errorCacheMs: 0, proactive: false });
+  const provider = withCredentialCache(source, { now, failureBackoffMs: [0, 0], recoveryBackoffMs: [0, 0], errorCacheMs: 0, proactive: false });
   return provider;
 }
 
@@ -237,7 +237,7 @@ describe("readiness", () => {
         if (failuresLeft-- > 0) throw new Error("throttled");
         return source();
       },
-      { now, proactive: false, failureBackoffMs: [0, 0], errorCacheMs: 0, onEvent: (event) => events.emit(event.type, event) },
+      { now, proactive: false, failureBackoffMs: [0, 0], recoveryBackoffMs: [0, 0], errorCacheMs: 0, onEvent: (event) => events.emit(event.type, event) },
     );
     const failed = once(events, "refresh-failed");
     const server = await start({ provider, schedule: (callback) => (timers.push(callback), () => {}) });

@@ -77,7 +77,7 @@ describe("the credentials path never answers 200 with an expired set", () => {
           recoverable: true,
         });
       }),
-      { now, errorCacheMs: 0, failureBackoffMs: [0, 0], proactive: false },
+      { now, errorCacheMs: 0, failureBackoffMs: [0, 0], recoveryBackoffMs: [1_000, 30_000], random: () => 1, proactive: false },
     );
     const server = await start(typed, now);
     const answer = await httpRequest(server.url, { headers: { Authorization: server.authToken } });

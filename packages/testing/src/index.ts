@@ -62,3 +62,6 @@ export type {
   LocalContainerEndpointRequest,
 } from "./local-container-endpoint.js";
 export { DEFAULT_SERVED_CREDENTIALS_LIFETIME_SECONDS } from "./served-credentials.js";
+export { seededRandom } from "./seeded-random.js";
+export { ScriptedSource, credentialSet, recordingLogger, settle, track } from "./scripted-source.js";
+export type { ScriptedCredentials } from "./scripted-source.js";

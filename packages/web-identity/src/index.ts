@@ -1,4 +1,6 @@
-export { withCredentialCache } from "./engine/refresh-engine.js";
+export { withCredentialCache } from "./engine/cached-provider.js";
+export { RefreshTimeoutError } from "./engine/refresh-timeout.js";
+export { ENGINE_KEY_VARIABLES } from "./engine/configuration-key.js";
 export { DIAGNOSTICS_CHANNELS } from "./engine/diagnostics-channels.js";
 export type { DiagnosticsChannelName } from "./engine/diagnostics-channels.js";
 export type {
@@ -24,6 +26,9 @@ export {
   DEFAULT_JITTER,
   DEFAULT_MANDATORY_WINDOW_MS,
   DEFAULT_PROACTIVE,
+  DEFAULT_RECOVERY_BACKOFF_MS,
+  DEFAULT_ERROR_CACHE_MAX_MS,
+  DEFAULT_REFRESH_TIMEOUT_MS,
 } from "./engine/cache-options.js";
 export {
   LONG_ADVISORY_WINDOW_MS,

@@ -21,13 +21,40 @@ export interface CredentialCacheOptions {
    * and a fleet's refresh peak is about 6x below unjittered refreshes (see the fleet simulation).
    */
   jitter?: number;
-  /** Backoff after a recoverable failure, drawn uniformly in [min, max]. Default [300 s, 600 s]. */
+  /**
+   * Backoff after a recoverable failure while the cached set is still valid, drawn uniformly in
+   * [min, max], and never past the set's expiration. The set is served meanwhile.
+   * Default [300 s, 600 s].
+   */
   failureBackoffMs?: readonly [number, number];
   /**
-   * How long a non-recoverable error is served from cache, drawn uniformly in [min, max].
+   * Backoff after a recoverable failure with the set expired or nothing cached: [first, cap].
+   * It doubles while failures repeat, at most `cap`, each drawn in [half, full]; callers get the
+   * last error at once meanwhile (an expired set is never served). Default [1 s, 30 s]: a pod
+   * holds valid credentials again within 30 s of its source answering again.
+   */
+  recoveryBackoffMs?: readonly [number, number];
+  /**
+   * How long a non-recoverable error is served from cache at first, drawn uniformly in
+   * [min, max]. It doubles while the same failure repeats, up to `errorCacheMaxMs`; refresh(),
+   * `invalidate`, a changed `AWS_*` variable or a source's own reset (a rotated token) clear it.
    * Default [1 s, 5 s]; `0` turns it off.
    */
   errorCacheMs?: readonly [number, number] | 0;
+  /** Longest time a repeated non-recoverable error is cached. Default 300 s. */
+  errorCacheMaxMs?: number;
+  /**
+   * Deadline of one refresh (one source call, its retries included). Past it every waiting
+   * caller gets a recoverable `RefreshTimeoutError` (code `RefreshTimeout`) and the refresh is
+   * released; no new source call starts until the late one settles. Default 10 s (above a full
+   * STS fetch with its 3 attempts of 2 s and their delays), so a caller never waits longer.
+   */
+  refreshTimeoutMs?: number;
+  /**
+   * Share one engine with every provider of the same configuration in this process (see the
+   * README, "Same configuration"). Default true; `false` gives this provider its own engine.
+   */
+  shared?: boolean;
   /** Fire the background refresh from an unref()ed timer even with no traffic. Default true. */
   proactive?: boolean;
   /** Clock, in epoch milliseconds. Default `Date.now`. */
@@ -37,7 +64,11 @@ export interface CredentialCacheOptions {
   /** SDK-style logger. Default: silent. */
   logger?: Logger;
   /** Receives every engine event (never a secret). */
-  onEvent?: (event: CredentialCacheEvent) => void;
+  /**
+   * Receives every engine event (never a secret). It may throw or return a rejected promise:
+   * both are caught and ignored.
+   */
+  onEvent?: (event: CredentialCacheEvent) => unknown;
 }
 
 /** Why the engine went to its source. */
@@ -70,7 +101,17 @@ export type CredentialCacheEvent =
       errorName: string;
       message: string;
     }
-  | { type: "backoff"; at: number; until: number }
+  | { type: "refresh-timed-out"; reason: RefreshReason; at: number; timeoutMs: number }
+  | {
+      type: "backoff";
+      at: number;
+      /** No source call before this instant. */
+      until: number;
+      /** Which rule: backoff (the valid set is served), recovery (nothing valid: the last error is raised). */
+      rule: "backoff" | "recovery";
+    }
+  /** A non-recoverable error is answered from cache until `until` (no source call before). */
+  | { type: "error-cached"; at: number; until: number; errorName: string }
   | { type: "invalidated"; at: number; accessKeyId: string }
   /** The source measured the local clock's offset from its server's (server − local, ms). */
   | { type: "clock-skew"; at: number; skewMs: number; endpoint?: string };
@@ -98,7 +139,11 @@ export interface CachedCredentialProvider extends AwsCredentialIdentityProvider 
    * on failure the cached set is still served). A stale key is ignored.
    */
   invalidate(accessKeyId: string): void;
-  /** Clears the proactive timer. The provider still answers calls afterwards. */
+  /**
+   * Releases this provider's share of the engine: when the last provider sharing it closes, the
+   * proactive timer is cleared and the source's resources (the STS client's sockets) released.
+   * The provider still answers calls afterwards (and releases again what those open).
+   */
   close(): void;
   readonly stats: CredentialCacheStats;
   /**

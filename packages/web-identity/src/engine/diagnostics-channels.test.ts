@@ -9,7 +9,7 @@ import { promisify } from "node:util";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { CredentialCacheEvent } from "./cache-types.js";
 import { DIAGNOSTICS_CHANNELS, publishEngineEvent } from "./diagnostics-channels.js";
-import { withCredentialCache } from "./refresh-engine.js";
+import { withCredentialCache } from "./cached-provider.js";
 
 const SECRET = "fake-secret-access-key-for-channels";
 const SESSION = "fake-session-token-for-channels";
@@ -36,7 +36,9 @@ describe("engine events on diagnostics_channel", () => {
       "refresh-started": "irsa-credentials:refresh-started",
       "refresh-succeeded": "irsa-credentials:refresh-succeeded",
       "refresh-failed": "irsa-credentials:refresh-failed",
+      "refresh-timed-out": "irsa-credentials:refresh-timed-out",
       backoff: "irsa-credentials:backoff",
+      "error-cached": "irsa-credentials:error-cached",
       invalidated: "irsa-credentials:invalidated",
       "clock-skew": "irsa-credentials:clock-skew",
     });
@@ -84,7 +86,7 @@ describe("engine events on diagnostics_channel", () => {
   it("a throwing subscriber never breaks a refresh (Node reports it as the subscriber's own uncaught error)", async () => {
     const dir = await mkdtemp(join(tmpdir(), "irsa-channels-"));
     try {
-      const engine = pathToFileURL(fileURLToPath(new URL("./refresh-engine.ts", import.meta.url))).href;
+      const engine = pathToFileURL(fileURLToPath(new URL("./cached-provider.ts", import.meta.url))).href;
       const script = join(dir, "throwing-subscriber.mts");
       await writeFile(
         script,

@@ -11,7 +11,9 @@ export const DIAGNOSTICS_CHANNELS = {
   "refresh-started": "irsa-credentials:refresh-started",
   "refresh-succeeded": "irsa-credentials:refresh-succeeded",
   "refresh-failed": "irsa-credentials:refresh-failed",
+  "refresh-timed-out": "irsa-credentials:refresh-timed-out",
   backoff: "irsa-credentials:backoff",
+  "error-cached": "irsa-credentials:error-cached",
   invalidated: "irsa-credentials:invalidated",
   "clock-skew": "irsa-credentials:clock-skew",
 } as const satisfies Record<CredentialCacheEvent["type"], string>;

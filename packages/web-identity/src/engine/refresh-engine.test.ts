@@ -3,16 +3,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { CachedCredentialProvider, CredentialCacheEvent, CredentialCacheOptions } from "./cache-types.js";
 import { DEFAULT_JITTER } from "./cache-options.js";
 import { ConfigurationError, IrsaCredentialsError, markNonRecoverable } from "../shared/errors.js";
-import { withCredentialCache } from "./refresh-engine.js";
-import {
-  HOUR,
-  MINUTE,
-  ScriptedSource,
-  credentialSet,
-  recordingLogger,
-  settle,
-  track,
-} from "./refresh-engine.test-support.js";
+import { withCredentialCache } from "./cached-provider.js";
+import { ScriptedSource, credentialSet, recordingLogger, settle, track } from "@irsa/testing";
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 // A one-hour set received at T0: advisory window 15 min, mandatory 60 s. With random() = 0 the
 // refresh instant is the start of the advisory window, backoffs last 300 s, error caches 1 s.
@@ -21,6 +16,8 @@ const EXPIRES = T0 + HOUR;
 const REFRESH_AT = EXPIRES - 15 * MINUTE;
 const MANDATORY_AT = EXPIRES - MINUTE;
 const BACKOFF = 300_000;
+/** The first recovery backoff with random() = 0: half of 1 s. */
+const RECOVERY_FIRST = 500;
 
 const providers: CachedCredentialProvider[] = [];
 
@@ -61,7 +58,7 @@ const recoverable = () => new Error("ThrottlingException: Rate exceeded");
 const nonRecoverable = () => markNonRecoverable(new Error("AccessDenied: not authorized to assume the role"));
 
 describe("the refresh engine, behaviour by behaviour", () => {
-  it("1. with nothing cached, concurrent callers share one fetch; a failed first fetch raises and the next call tries again", async () => {
+  it("1. with nothing cached, concurrent callers share one fetch; a failed first fetch raises, later callers get that error at once until the recovery backoff ends", async () => {
     const source = new ScriptedSource();
     const provider = cache(source);
 
@@ -71,11 +68,15 @@ describe("the refresh engine, behaviour by behaviour", () => {
     source.fail(recoverable());
     await settle();
     for (const call of failing) await expect(call.promise).rejects.toThrow("Rate exceeded");
-    expect(provider.stats.backoffUntil).toBeUndefined();
+    // Recovery backoff: 1 s first, drawn in [0.5 s, 1 s]; random() = 0 gives 0.5 s.
+    expect(provider.stats.backoffUntil).toBe(T0 + RECOVERY_FIRST);
+    for (let i = 0; i < 20; i++) await expect(provider()).rejects.toThrow("Rate exceeded");
+    expect(source.calls).toBe(1);
 
+    await at(T0 + RECOVERY_FIRST);
     const callers = [provider(), provider(), provider()];
     await settle();
-    expect(source.calls).toBe(2); // at once: no backoff when nothing is cached
+    expect(source.calls).toBe(2);
     source.succeed(credentialSet("A", EXPIRES));
     const results = await Promise.all(callers);
     expect(results.map((set) => set.accessKeyId)).toEqual(["ASIAA", "ASIAA", "ASIAA"]);
@@ -122,7 +123,7 @@ describe("the refresh engine, behaviour by behaviour", () => {
     expect(provider.stats.blockedCalls).toBe(1); // only the very first fetch waited
   });
 
-  it("4. inside the mandatory window or expired, callers wait for one refresh; a recoverable failure serves the cached set (even expired), logs a warning and backs off", async () => {
+  it("4. inside the mandatory window or expired, callers wait for one refresh; a recoverable failure serves a still-valid set, never an expired one, logs a warning and backs off", async () => {
     const { source, provider, lines, events } = await primed();
     await at(MANDATORY_AT);
     const waiting = [provider(), provider()].map(track);
@@ -133,33 +134,45 @@ describe("the refresh engine, behaviour by behaviour", () => {
     expect((await waiting[0]!.promise).accessKeyId).toBe("ASIAB");
     expect((await waiting[1]!.promise).accessKeyId).toBe("ASIAB");
 
-    // Set B expires; the refresh fails: static stability serves the expired B.
-    const expiredAt = MANDATORY_AT + HOUR + 10_000;
-    await at(expiredAt);
+    // Mandatory window of B; the refresh fails: static stability serves B, and the backoff
+    // (300 s drawn) is clamped to B's expiration, 60 s away.
+    const bMandatory = MANDATORY_AT + HOUR - MINUTE;
+    const bExpires = MANDATORY_AT + HOUR;
+    await at(bMandatory);
     const blocked = track(provider());
     await settle();
     expect(blocked.done).toBe(false);
     source.fail(recoverable());
     expect((await blocked.promise).accessKeyId).toBe("ASIAB");
     expect(lines.filter((line) => line.level === "warn")).toHaveLength(1);
-    expect(lines.find((line) => line.level === "warn")!.text).toMatch(/serving the cached credentials ASIAB .*expired/);
-    expect(events.filter((event) => event.type === "backoff")).toEqual([
-      { type: "backoff", at: expiredAt, until: expiredAt + BACKOFF },
-    ]);
+    expect(lines.find((line) => line.level === "warn")!.text).toMatch(/serving the cached credentials ASIAB \(valid until/);
+    expect(events.filter((event) => event.type === "backoff")).toEqual([{ type: "backoff", at: bMandatory, until: bExpires, rule: "backoff" }]);
 
-    // During the backoff nobody contacts the source, and nobody waits.
-    await at(expiredAt + BACKOFF - 1);
+    // During the backoff nobody contacts the source, and nobody waits; refresh() keeps it too.
+    await at(bExpires - 1);
     expect((await provider()).accessKeyId).toBe("ASIAB");
     await expect(provider({ forceRefresh: true })).resolves.toMatchObject({ accessKeyId: "ASIAB" });
     await provider.refresh();
     expect(source.calls).toBe(3);
 
-    await at(expiredAt + BACKOFF);
+    // B expired: the next call waits; a failure now raises (an expired set is never served) and
+    // starts the short recovery backoff.
+    await at(bExpires);
+    const expired = track(provider());
+    await settle();
+    expect(source.calls).toBe(4);
+    source.fail(recoverable());
+    await expect(expired.promise).rejects.toThrow("Rate exceeded");
+    expect(events.filter((event) => event.type === "backoff").at(-1)).toEqual({ type: "backoff", at: bExpires, until: bExpires + RECOVERY_FIRST, rule: "recovery" });
+    await expect(provider()).rejects.toThrow("Rate exceeded");
+    expect(source.calls).toBe(4);
+
+    await at(bExpires + RECOVERY_FIRST);
     const afterBackoff = track(provider());
     await settle();
     expect(afterBackoff.done).toBe(false);
-    expect(source.calls).toBe(4);
-    source.succeed(credentialSet("C", expiredAt + BACKOFF + HOUR));
+    expect(source.calls).toBe(5);
+    source.succeed(credentialSet("C", bExpires + HOUR));
     expect((await afterBackoff.promise).accessKeyId).toBe("ASIAC");
   });
 
@@ -170,15 +183,16 @@ describe("the refresh engine, behaviour by behaviour", () => {
     await settle();
     source.succeed(credentialSet("STALE", MANDATORY_AT)); // expiration == now
     expect((await call).accessKeyId).toBe("ASIAA");
-    expect(provider.stats).toMatchObject({ failures: 1, backoffUntil: MANDATORY_AT + BACKOFF, accessKeyId: "ASIAA" });
+    // The 300 s backoff, clamped to A's expiration 60 s away.
+    expect(provider.stats).toMatchObject({ failures: 1, backoffUntil: EXPIRES, accessKeyId: "ASIAA" });
 
-    // Nothing cached and an expired answer: raised, no backoff.
+    // Nothing cached and an expired answer: raised and backed off, not retried per call.
     const empty = new ScriptedSource();
     const fresh = cache(empty);
     empty.answerWith(() => credentialSet("OLD", Date.now() - 1));
     await expect(fresh()).rejects.toThrow(/expired at/);
     await expect(fresh()).rejects.toBeInstanceOf(IrsaCredentialsError);
-    expect(empty.calls).toBe(2);
+    expect(empty.calls).toBe(1);
 
     // A source handing out 30-second sets: far inside the 5-minute advisory window.
     const short = new ScriptedSource();
@@ -194,7 +208,7 @@ describe("the refresh engine, behaviour by behaviour", () => {
     expect(short.calls).toBeLessThanOrEqual(Math.ceil(elapsed / 7_500) + 1); // at most one per quarter lifetime
   });
 
-  it("6. a non-recoverable error is raised at once to the waiting callers, applies no backoff, is cached briefly and is reported from the background", async () => {
+  it("6. a non-recoverable error is raised at once to the waiting callers, applies no backoff, is cached briefly (longer while it repeats) and is reported from the background", async () => {
     const { source, provider, events, lines } = await primed();
 
     // In the background (advisory): reported, and the still-valid set keeps being served.
@@ -203,7 +217,8 @@ describe("the refresh engine, behaviour by behaviour", () => {
     await settle();
     source.fail(nonRecoverable());
     await settle();
-    expect(events.at(-1)).toMatchObject({ type: "refresh-failed", reason: "advisory", recoverable: false, errorName: "Error" });
+    expect(events.filter((event) => event.type === "refresh-failed").at(-1)).toMatchObject({ reason: "advisory", recoverable: false, errorName: "Error" });
+    expect(events.at(-1)).toMatchObject({ type: "error-cached", until: REFRESH_AT + 1_000 });
     expect(lines.filter((line) => line.level === "error").map((line) => line.text)).toEqual([
       expect.stringMatching(/non-recoverable.*serving the cached credentials ASIAA/),
     ]);
@@ -220,10 +235,13 @@ describe("the refresh engine, behaviour by behaviour", () => {
     for (const call of waiting) await expect(call.promise).rejects.toBe(error);
     expect(provider.stats.backoffUntil).toBeUndefined();
 
-    // The error cache (1 s with random() = 0) answers a burst without the source.
+    // The error cache answers a burst without the source: the same failure again, so its time
+    // doubled (1 s, now 2 s with random() = 0).
     for (let i = 0; i < 20; i++) await expect(provider()).rejects.toBe(error);
     expect(source.calls).toBe(3);
-    await at(MANDATORY_AT + 1_000);
+    await at(MANDATORY_AT + 1_999);
+    await expect(provider()).rejects.toBe(error);
+    await at(MANDATORY_AT + 2_000);
     const retry = track(provider());
     await settle();
     expect(source.calls).toBe(4);
@@ -359,7 +377,7 @@ describe("the refresh engine, behaviour by behaviour", () => {
       );
       expect(events.find((event) => event.type === "refresh-failed")).toMatchObject({ recoverable: expectRecoverable });
       if (expectRecoverable) {
-        expect(result).toBe("ASIAA");
+        expect(result).toBe(error); // expired: raised, never served
         expect(provider.stats.backoffUntil).toBeGreaterThan(Date.now());
       } else {
         expect(result).toBe(error);
@@ -478,8 +496,8 @@ describe("what the engine shows", () => {
     const { source, provider, events, lines } = await primed();
     await at(EXPIRES);
     source.answerWith(() => Promise.reject(new Error("echoed body: SessionToken=TOKEN-A-IQoJb3JpZ2luX2Vj")));
-    await provider();
-    await provider.refresh();
+    await expect(provider()).rejects.toThrow("echoed body");
+    await expect(provider.refresh()).rejects.toThrow("echoed body");
     const printed = JSON.stringify({ events, lines, stats: provider.stats, peek: provider.peek() }) + inspect(provider.stats);
     expect(printed).toContain("ASIAA");
     expect(printed).not.toMatch(/SECRET-A|TOKEN-A/);
@@ -503,7 +521,7 @@ describe("what the engine shows", () => {
     source.answerWith(() => Promise.reject(recoverable()));
     await provider();
     expect(provider.peek().wouldBlock).toBe(false); // backoff: the cached set is served
-    expect(provider.stats).toMatchObject({ failures: 1, backoffUntil: MANDATORY_AT + BACKOFF, nextRefreshAt: MANDATORY_AT + BACKOFF });
+    expect(provider.stats).toMatchObject({ failures: 1, backoffUntil: EXPIRES, nextRefreshAt: EXPIRES }); // clamped
     expect(cache(new ScriptedSource()).peek()).toEqual({ credentials: undefined, wouldBlock: true });
   });
 

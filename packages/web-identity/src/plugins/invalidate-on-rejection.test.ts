@@ -8,7 +8,7 @@ import {
   withAutoInvalidation,
   type InvalidatableCredentialProvider,
 } from "./invalidate-on-rejection.js";
-import { withCredentialCache } from "../engine/refresh-engine.js";
+import { withCredentialCache } from "../engine/cached-provider.js";
 
 // A v3 STSClient whose request handler is a stub (no network): it answers each request with the
 // next scripted reply and records the access key that signed it.

@@ -23,7 +23,7 @@ import type {
   Pluggable,
 } from "@smithy/types";
 import { SMITHY_CONTEXT_KEY } from "@smithy/types";
-import type { Logger } from "../shared/logger.js";
+import { safeLogger, type Logger } from "../shared/logger.js";
 
 /**
  * Error codes by which AWS services say the signing credentials are expired, unknown or revoked
@@ -154,7 +154,7 @@ class InvalidationState {
     if (!(Number.isFinite(this.#cooldownMs) && this.#cooldownMs >= 0)) {
       throw new TypeError(`cooldownMs must be a number of milliseconds >= 0 (got ${String(init.cooldownMs)}).`);
     }
-    this.#logger = init.logger;
+    this.#logger = safeLogger(init.logger);
     this.#now = init.now ?? (() => Date.now());
   }
 
@@ -250,11 +250,8 @@ class InvalidationState {
   }
 
   #log(level: keyof Logger, message: string): void {
-    try {
-      this.#logger?.[level]?.(`[irsa-credentials] ${message}`);
-    } catch {
-      // A failing logger must not change what the request returns.
-    }
+    // The one safe logger: a failing logger cannot change what the request returns.
+    this.#logger?.[level]?.(message);
   }
 }
 

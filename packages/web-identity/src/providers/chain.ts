@@ -1,5 +1,5 @@
 import type { AwsCredentialIdentity } from "@smithy/types";
-import type { CachedCredentialProvider, CredentialCacheStats } from "../engine/cache-types.js";
+import type { CachedCredentialProvider, CredentialCacheEvent, CredentialCacheStats } from "../engine/cache-types.js";
 import { ENV_ROLE_SESSION_NAME, ROLE_SESSION_NAME_PATTERN, optionOrEnv, resolveStsTarget } from "../sources/web-identity/config.js";
 import type { ContainerCredentialsInit } from "../sources/container/container-config.js";
 import { createContainerSource, type ContainerSourceSeams } from "../sources/container/container-source.js";
@@ -13,7 +13,8 @@ import {
 } from "../shared/errors.js";
 import type { FromWebIdentityInit, WebIdentityProviderStats } from "./from-web-identity.js";
 import { createImdsSource, type InstanceMetadataInit } from "../sources/imds/imds-source.js";
-import { cachedProvider } from "../engine/refresh-engine.js";
+import { sharedProvider, type CachedProviderExtension } from "../engine/cached-provider.js";
+import { withSafeLogger } from "../shared/logger.js";
 import { assumeRoleChain, validateRoleChain } from "../sts/role-chain.js";
 import { generateRoleSessionName } from "../sources/web-identity/session-name.js";
 import { resolveStsAttemptPolicy } from "../sts/sts-attempts.js";
@@ -21,8 +22,7 @@ import { StsClientHolder } from "../sts/sts-client.js";
 import { createWebIdentitySource, type WebIdentitySourceSeams } from "../sources/web-identity/web-identity-source.js";
 import { CHAIN_OPTIONS } from "./known-options.js";
 import { trySdkEarlyLinks, validatePrecedence, type ChainPrecedence } from "./sdk-order-chain.js";
-import { observeCaller } from "./observe-caller.js";
-import { prepareWebIdentitySource, tokenFromEnvironment } from "./sdk-options.js";
+import { prepareWebIdentitySource, tokenFromEnvironment, type PreparedSource } from "./sdk-options.js";
 import { taggedSource } from "../sts/credential-features.js";
 
 /** The sources a chain may fall back to after web identity. */
@@ -105,12 +105,30 @@ export function fromWebIdentityChain(init: FromWebIdentityChainInit = {}): WebId
 
 /** `fromWebIdentityChain` with internal seams (environment, file reads, fromHttp) for tests. */
 export function createWebIdentityChainProvider(given: FromWebIdentityChainInit, seams: WebIdentityChainSeams = {}): WebIdentityChainProvider {
+  // Options are checked per provider, so a bad one fails at construction, shared engine or not.
   const prepared = prepareWebIdentitySource(given, seams, CHAIN_OPTIONS, "fromWebIdentityChain");
-  const init = prepared.init;
+  validateFallbacks(given.fallbacks);
+  validatePrecedence(given.precedence);
+  return sharedProvider({
+    kind: "fromWebIdentityChain",
+    init: given,
+    keyParts: [seams],
+    env: seams.env === undefined ? process.env : {}, // a seam is keyed by its identity (keyParts)
+    build: () => chainSource(prepared, seams),
+  });
+}
+
+/** The chain's source: every link composed once, for one engine. */
+function chainSource(
+  prepared: PreparedSource<FromWebIdentityChainInit>,
+  seams: WebIdentityChainSeams,
+): { source: () => Promise<AwsCredentialIdentity>; extension: CachedProviderExtension<Omit<WebIdentityChainProviderStats, keyof CredentialCacheStats>> } {
+  const init = withSafeLogger(prepared.init);
   const fallbacks = validateFallbacks(init.fallbacks);
   const precedence = validatePrecedence(init.precedence);
   const env = seams.env ?? (() => process.env);
-  const webIdentity = createWebIdentitySource(init, prepared.seams);
+  let reportSkew: ((event: CredentialCacheEvent) => void) | undefined;
+  const webIdentity = createWebIdentitySource(init, { ...prepared.seams, report: (event) => reportSkew?.(event) });
   const container = createContainerSource({ ...init.container, logger: init.logger }, { env, readFile: seams.readFile, fromHttp: seams.fromHttp });
   const imds = createImdsSource({ ...init.imds, logger: init.logger }, { env });
   const links: Record<ChainSourceName, Link> = {
@@ -212,17 +230,24 @@ export function createWebIdentityChainProvider(given: FromWebIdentityChainInit, 
     }
   };
 
-  const provider = cachedProvider(source, given, {
-    close: () => {
-      webIdentity.close();
-      hopClients.destroy();
+  return {
+    source,
+    extension: {
+      close: () => {
+        webIdentity.close();
+        hopClients.destroy();
+      },
+      facts: (): Omit<WebIdentityChainProviderStats, keyof CredentialCacheStats> => ({
+        ...(remembered?.name === "webIdentity" && webIdentity.info),
+        ...(remembered !== undefined && { source: remembered.name }),
+      }),
+      // The web-identity source's own events (a measured clock skew) join the engine's fan-out.
+      attach: (reportToEngine) => {
+        reportSkew = reportToEngine;
+      },
+      observeCall: (identityProperties) => prepared.caller.observe(identityProperties),
     },
-    facts: (): Omit<WebIdentityChainProviderStats, keyof CredentialCacheStats> => ({
-      ...(remembered?.name === "webIdentity" && webIdentity.info),
-      ...(remembered !== undefined && { source: remembered.name }),
-    }),
-  });
-  return observeCaller(provider, prepared.caller);
+  };
 }
 
 function validateFallbacks(fallbacks: unknown): readonly FallbackSourceName[] {

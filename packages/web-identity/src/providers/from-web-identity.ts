@@ -1,9 +1,9 @@
-import type { CachedCredentialProvider, CredentialCacheOptions, CredentialCacheStats } from "../engine/cache-types.js";
+import type { CachedCredentialProvider, CredentialCacheEvent, CredentialCacheOptions, CredentialCacheStats } from "../engine/cache-types.js";
 import type { RegionSource } from "../sources/web-identity/config.js";
-import { cachedProvider } from "../engine/refresh-engine.js";
+import { sharedProvider } from "../engine/cached-provider.js";
+import { withSafeLogger } from "../shared/logger.js";
 import { createWebIdentitySource, type WebIdentitySourceInit, type WebIdentitySourceSeams } from "../sources/web-identity/web-identity-source.js";
 import { FROM_WEB_IDENTITY_OPTIONS } from "./known-options.js";
-import { observeCaller } from "./observe-caller.js";
 import { taggedSource } from "../sts/credential-features.js";
 import { prepareWebIdentitySource, tokenFromEnvironment, type SdkCompatibleOptions } from "./sdk-options.js";
 
@@ -50,15 +50,34 @@ export function fromWebIdentity(init: FromWebIdentityInit = {}): WebIdentityCred
 
 /** `fromWebIdentity` with internal seams (environment, file reads) for tests. */
 export function createWebIdentityProvider(init: FromWebIdentityInit, seams: WebIdentitySourceSeams = {}): WebIdentityCredentialProvider {
-  // The source's clock-skew events go to onEvent (called safely by the source).
+  // Options are checked per provider, so a bad one fails at construction, shared engine or not.
   const prepared = prepareWebIdentitySource(init, seams, FROM_WEB_IDENTITY_OPTIONS, "fromWebIdentity");
-  const source = createWebIdentitySource(prepared.init, { report: init.onEvent, ...prepared.seams });
-  const fetch = async () => {
-    await prepared.beforeFetch();
-    return source();
-  };
-  const env = seams.env ?? (() => process.env);
-  const tagged = taggedSource(fetch, () => tokenFromEnvironment(init, env()));
-  const provider = cachedProvider(tagged, init, { close: () => source.close(), facts: () => source.info });
-  return observeCaller(provider, prepared.caller);
+  return sharedProvider({
+    kind: "fromWebIdentity",
+    init,
+    keyParts: [seams],
+    env: seams.env === undefined ? process.env : {}, // a seam is keyed by its identity (keyParts)
+    build: () => {
+      let report: ((event: CredentialCacheEvent) => void) | undefined;
+      // Every module logs through the one safe logger (a throwing logger cannot fail a fetch).
+      const source = createWebIdentitySource(withSafeLogger(prepared.init), { ...prepared.seams, report: (event) => report?.(event) });
+      const fetch = async () => {
+        await prepared.beforeFetch();
+        return source();
+      };
+      const env = seams.env ?? (() => process.env);
+      return {
+        source: taggedSource(fetch, () => tokenFromEnvironment(init, env())),
+        extension: {
+          close: () => source.close(),
+          facts: () => source.info,
+          // The source's own events (a measured clock skew) join the engine's fan-out.
+          attach: (reportToEngine) => {
+            report = reportToEngine;
+          },
+          observeCall: (identityProperties) => prepared.caller.observe(identityProperties),
+        },
+      };
+    },
+  });
 }

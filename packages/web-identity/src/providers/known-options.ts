@@ -35,6 +35,10 @@ export const FROM_WEB_IDENTITY_OPTIONS = {
   errorCacheMs: true,
   proactive: true,
   onEvent: true,
+  recoveryBackoffMs: true,
+  errorCacheMaxMs: true,
+  refreshTimeoutMs: true,
+  shared: true,
 } as const satisfies Record<keyof FromWebIdentityInit, true>;
 
 export const RETRY_OPTIONS = {

@@ -1,4 +1,4 @@
-import type { Logger } from "./logger.js";
+import { safeLogger, type Logger } from "./logger.js";
 
 /** The SDK's logger shape: every level present (the SDK's providers call them unguarded). */
 export interface CompleteLogger {
@@ -9,16 +9,10 @@ export interface CompleteLogger {
 }
 
 /**
- * Our optional-method logger as the SDK's providers need it. Without a logger the SDK's providers
- * fall back to `console` for some warnings; this keeps them silent unless the user asked for logs.
+ * Our optional-method logger as the SDK's providers need it: the one safe logger (see
+ * `safeLogger`). Without a logger the SDK's providers fall back to `console` for some warnings;
+ * this keeps them silent unless the user asked for logs.
  */
 export function toSdkLogger(logger: Logger | undefined): CompleteLogger {
-  const level = (name: keyof Logger) => (...content: unknown[]) => {
-    try {
-      logger?.[name]?.(...content);
-    } catch {
-      // A failing logger must not fail a fetch.
-    }
-  };
-  return { debug: level("debug"), info: level("info"), warn: level("warn"), error: level("error") };
+  return safeLogger(logger);
 }

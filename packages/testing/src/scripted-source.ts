@@ -1,12 +1,16 @@
-// Test support for the refresh engine specs (imported only by *.test.ts files): a credential
-// source whose answers the test scripts, and which measures how it is called.
-import type { AwsCredentialIdentity } from "@smithy/types";
+// A credential source whose answers the test scripts, and which measures how it is called:
+// for tests of a refresh engine (`withCredentialCache`) on fake timers.
 
-export const MINUTE = 60_000;
-export const HOUR = 60 * MINUTE;
+/** The v3 credential shape (structural, so this package needs no AWS SDK types). */
+export interface ScriptedCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiration?: Date;
+}
 
 /** A credential set whose secret parts are easy to search for in printed output. */
-export function credentialSet(id: string, expiresAt: number | undefined): AwsCredentialIdentity {
+export function credentialSet(id: string, expiresAt: number | undefined): ScriptedCredentials {
   return {
     accessKeyId: `ASIA${id}`,
     secretAccessKey: `SECRET-${id}-wJalrXUtnFEMI`,
@@ -17,30 +21,32 @@ export function credentialSet(id: string, expiresAt: number | undefined): AwsCre
 
 interface Pending {
   readonly properties: Record<string, unknown> | undefined;
-  resolve(value: AwsCredentialIdentity): void;
+  resolve(value: ScriptedCredentials): void;
   reject(error: unknown): void;
 }
 
 /**
- * A source that leaves each call pending until the test answers it (`succeed`, `fail`), or
- * answers at once through `answerWith`. Counts calls and the calls in flight at once.
+ * A source that leaves each call pending until the test answers it (`succeed`, `fail`, `hang`),
+ * or answers at once through `answerWith`. Counts calls and the calls in flight at once.
  */
 export class ScriptedSource {
   calls = 0;
   inFlight = 0;
   maxInFlight = 0;
+  /** Calls left pending for ever by `hang()`. */
+  hung = 0;
   readonly properties: Array<Record<string, unknown> | undefined> = [];
   private readonly pending: Pending[] = [];
-  private answer: (() => AwsCredentialIdentity | Promise<AwsCredentialIdentity>) | undefined;
+  private answer: (() => ScriptedCredentials | Promise<ScriptedCredentials>) | undefined;
 
-  readonly provider = async (properties?: Record<string, unknown>): Promise<AwsCredentialIdentity> => {
+  readonly provider = async (properties?: Record<string, unknown>): Promise<ScriptedCredentials> => {
     this.calls++;
     this.properties.push(properties);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
       if (this.answer !== undefined) return await this.answer();
-      return await new Promise<AwsCredentialIdentity>((resolve, reject) => {
+      return await new Promise<ScriptedCredentials>((resolve, reject) => {
         this.pending.push({ properties, resolve, reject });
       });
     } finally {
@@ -49,20 +55,27 @@ export class ScriptedSource {
   };
 
   /** Answers every future call at once with `answer` (which may throw). */
-  answerWith(answer: () => AwsCredentialIdentity | Promise<AwsCredentialIdentity>): void {
+  answerWith(answer: (() => ScriptedCredentials | Promise<ScriptedCredentials>) | undefined): void {
     this.answer = answer;
   }
 
+  /** Calls waiting for an answer (hung ones excluded). */
   get waiting(): number {
     return this.pending.length;
   }
 
-  succeed(set: AwsCredentialIdentity): void {
+  succeed(set: ScriptedCredentials): void {
     this.next().resolve(set);
   }
 
   fail(error: unknown): void {
     this.next().reject(error);
+  }
+
+  /** Leaves the oldest pending call unsettled for ever (a hung file system, a black hole). */
+  hang(): void {
+    this.next();
+    this.hung++;
   }
 
   private next(): Pending {
@@ -92,16 +105,4 @@ export function recordingLogger() {
   const lines: Array<{ level: string; text: string }> = [];
   const at = (level: string) => (...content: unknown[]) => lines.push({ level, text: content.map(String).join(" ") });
   return { lines, logger: { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") } };
-}
-
-/** A small seeded generator (mulberry32), so a run replays exactly: same faults, same draws. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

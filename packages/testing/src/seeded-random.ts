@@ -1,0 +1,14 @@
+/**
+ * A small seeded generator in [0, 1) (mulberry32), so a run replays exactly: same faults, same
+ * draws. The one seeded random of the engine's property tests, the soak and the fleet simulation.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}

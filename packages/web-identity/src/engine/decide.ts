@@ -1,0 +1,148 @@
+// The refresh engine's decision: a pure function of the engine's state, the clock and what
+// asked (a caller, refresh(), the proactive timer). No I/O, no timers, no mutation: the engine
+// around it (refresh-engine.ts) carries the decision out.
+//
+//            fetch ok            refreshAt reached        expiration - mandatory     expiration
+//   EMPTY -------------> FRESH -----------------> ADVISORY ---------------------> MANDATORY -------> EXPIRED
+//                          ^                        | serve + one refresh behind    | callers wait      | callers wait
+//                          +------------------------+-------------------------------+-------------------+
+//
+// A failed refresh leaves a HOLD (failure-holds.ts) until which no source call starts:
+//   backoff     recoverable, set still valid: the set is served until the hold or the set ends;
+//   recovery    recoverable, set expired or nothing cached: callers get the last error at once;
+//   error-cache non-recoverable: callers who would wait get the error at once.
+// refresh() clears an error cache but keeps a recoverable hold. A timed-out source call still
+// pending ("abandoned") blocks every new call to the source until it settles.
+
+import type { AwsCredentialIdentity } from "@smithy/types";
+import type { RefreshReason } from "./cache-types.js";
+
+/** One credential set as the engine holds it, with the instants computed when it arrived. */
+export interface CachedSet {
+  /** The redacted copy handed to callers. */
+  readonly identity: AwsCredentialIdentity;
+  /** Epoch ms; Infinity for a set without expiration. */
+  readonly expiration: number;
+  /** The drawn refresh instant: the advisory phase starts here. */
+  readonly refreshAt: number;
+  /** Where the mandatory window starts. */
+  readonly mandatoryAt: number;
+}
+
+/** Which rule a failure put the engine under (see failure-holds.ts). */
+export type HoldRule = "backoff" | "recovery" | "error-cache";
+
+/** What the last failed refresh left: no source call before `until`. */
+export interface Hold {
+  readonly rule: HoldRule;
+  readonly until: number;
+  readonly error: unknown;
+  /** How many failures in a row led to this hold under the same rule (0 for the first). */
+  readonly streak: number;
+  /** The failure's name and code, to tell a repeated failure from a new one. */
+  readonly signature: string;
+}
+
+/** Everything the decision looks at. */
+export interface EngineState {
+  readonly cached: CachedSet | undefined;
+  readonly invalidated: boolean;
+  /** The last failure's hold, kept after `until` (its error answers while nothing else can). */
+  readonly hold: Hold | undefined;
+  /** A refresh is running: callers who need one join it. */
+  readonly flying: boolean;
+  /** A source call that outlived its deadline has not settled: no new call may start. */
+  readonly abandoned: boolean;
+}
+
+export type Trigger = "call" | "forced" | "timer";
+
+export type Phase = "empty" | "fresh" | "advisory" | "mandatory" | "expired" | "invalidated";
+
+export type Decision =
+  | { readonly action: "serve"; readonly identity: AwsCredentialIdentity }
+  | { readonly action: "serve-and-refresh"; readonly identity: AwsCredentialIdentity; readonly reason: RefreshReason }
+  /** Join the running refresh, or start one with this reason. */
+  | { readonly action: "wait"; readonly reason: RefreshReason }
+  | { readonly action: "raise"; readonly error: unknown }
+  /** Timer only: nothing to do now; look again at `wakeAt` (if any). */
+  | { readonly action: "idle"; readonly wakeAt?: number };
+
+/** Where a call made at `now` finds the cached set. */
+export function phaseAt(state: Pick<EngineState, "cached" | "invalidated">, now: number): Phase {
+  const cached = state.cached;
+  if (cached === undefined) return "empty";
+  if (now >= cached.expiration) return "expired";
+  if (state.invalidated) return "invalidated";
+  if (now >= cached.mandatoryAt) return "mandatory";
+  if (now >= cached.refreshAt) return "advisory";
+  return "fresh";
+}
+
+/** The decision for `trigger` at `now`. */
+export function decide(state: EngineState, now: number, trigger: Trigger): Decision {
+  const phase = phaseAt(state, now);
+  const hold = state.hold !== undefined && now < state.hold.until ? state.hold : undefined;
+  const cached = state.cached;
+  const valid = cached !== undefined && phase !== "expired";
+
+  if (trigger === "forced") {
+    // refresh() clears an error cache (the engine does, before deciding) but keeps a recoverable
+    // hold: a caller looping on refresh() must not hammer a source that is down.
+    if (hold !== undefined) return fallback(state, valid);
+    if (state.flying || !state.abandoned) return { action: "wait", reason: "forced" };
+    return fallback(state, valid);
+  }
+
+  if (trigger === "timer") {
+    if (cached === undefined) return { action: "idle" };
+    if (phase === "fresh") return { action: "idle", wakeAt: cached.refreshAt };
+    if (hold !== undefined) return { action: "idle", wakeAt: hold.until };
+    if (state.flying || state.abandoned) return { action: "idle" };
+    // Refreshed behind the callers' backs, an expired set too: traffic may come back any time.
+    return { action: "serve-and-refresh", identity: cached.identity, reason: phase };
+  }
+
+  switch (phase) {
+    case "fresh":
+      return { action: "serve", identity: cached!.identity };
+    case "advisory":
+      if (hold !== undefined || state.flying || state.abandoned) return { action: "serve", identity: cached!.identity };
+      return { action: "serve-and-refresh", identity: cached!.identity, reason: "advisory" };
+    case "mandatory":
+    case "invalidated":
+      // Static stability: under a recoverable failure a valid set is served to its end.
+      if (hold !== undefined) {
+        return hold.rule === "error-cache" ? { action: "raise", error: hold.error } : { action: "serve", identity: cached!.identity };
+      }
+      if (state.flying || !state.abandoned) return { action: "wait", reason: phase };
+      return { action: "serve", identity: cached!.identity };
+    case "empty":
+    case "expired":
+      // An expired set is never served: AWS clients would fail with confusing signature errors.
+      if (hold !== undefined) return { action: "raise", error: hold.error };
+      if (state.flying || !state.abandoned) return { action: "wait", reason: phase };
+      return fallback(state, false);
+  }
+}
+
+/** No source call may start: the valid set if there is one, else the last failure. */
+function fallback(state: EngineState, valid: boolean): Decision {
+  if (valid) return { action: "serve", identity: state.cached!.identity };
+  return { action: "raise", error: state.hold?.error };
+}
+
+/** How one refresh ended. */
+export type Outcome =
+  | { readonly ok: true; readonly identity: AwsCredentialIdentity }
+  | { readonly ok: false; readonly error: unknown; readonly recoverable: boolean };
+
+/**
+ * What a caller who waited for a refresh gets: the new set; after a recoverable failure the
+ * cached set while it is still valid; else the error.
+ */
+export function answerAfterRefresh(outcome: Outcome, cached: CachedSet | undefined, now: number): Decision {
+  if (outcome.ok) return { action: "serve", identity: outcome.identity };
+  if (outcome.recoverable && cached !== undefined && now < cached.expiration) return { action: "serve", identity: cached.identity };
+  return { action: "raise", error: outcome.error };
+}

@@ -1,0 +1,82 @@
+// A child process for engine-registry.test.ts, run with --expose-gc against the BUILT package
+// (dist), as an application would load it. Prints one JSON report line.
+import { createRequire } from "node:module";
+import { setTimeout as sleep, setImmediate as nextTurn } from "node:timers/promises";
+
+type Module = typeof import("@irsa/web-identity");
+const REGISTRY = Symbol.for("irsa-credentials.engines.v1");
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function liveEngines(): number {
+  const registry = (globalThis as Record<symbol, { engines: Map<string, WeakRef<object>> } | undefined>)[REGISTRY];
+  let live = 0;
+  for (const ref of registry?.engines.values() ?? []) if (ref.deref() !== undefined) live++;
+  return live;
+}
+
+async function collect(): Promise<void> {
+  for (let i = 0; i < 10; i++) {
+    gc!();
+    await nextTurn();
+  }
+}
+
+async function twoCopies(): Promise<object> {
+  const esm = (await import("@irsa/web-identity")) as Module;
+  const cjs = createRequire(import.meta.url)("@irsa/web-identity") as Module;
+  const fromEsm = esm.fromWebIdentity({ proactive: false });
+  const fromCjs = cjs.fromWebIdentity({ proactive: false });
+  const [a, b] = await Promise.all([fromEsm(), fromCjs()]);
+  const report = { distinctCopies: esm.fromWebIdentity !== cjs.fromWebIdentity, sameKey: a.accessKeyId === b.accessKeyId, accessKeyId: a.accessKeyId };
+  fromEsm.close();
+  fromCjs.close();
+  return report;
+}
+
+async function dropped(): Promise<object> {
+  const { withCredentialCache, fromWebIdentity } = (await import("@irsa/web-identity")) as Module;
+  const COUNT = 2_000;
+  let sourceCalls = 0;
+  const collected = { providers: 0 };
+  const finalization = new FinalizationRegistry(() => void collected.providers++);
+  await collect();
+  const before = process.memoryUsage().heapUsed;
+  await (async () => {
+    for (let i = 0; i < COUNT; i++) {
+      // Distinct sources: 2,000 engines, each with a 4-second set (refresh due within about a second).
+      const provider = withCredentialCache(async () => {
+        sourceCalls++;
+        return { accessKeyId: `ASIA${i}`, secretAccessKey: "secret", expiration: new Date(Date.now() + 4_000) };
+      });
+      await provider();
+      finalization.register(provider, undefined);
+    }
+  })();
+  const callsAtDrop = sourceCalls;
+  await collect();
+  const after = process.memoryUsage().heapUsed;
+  await sleep(5_000); // past every set's refresh instant and expiry
+  const callsAfterDrop = sourceCalls - callsAtDrop;
+
+  // fromWebIdentity providers (20 configurations) dropped without close(): their engines go too.
+  await (async () => {
+    for (let i = 0; i < 20; i++) await fromWebIdentity({ proactive: false, roleSessionName: `dropped-${i}` })();
+  })();
+  const liveBeforeGc = liveEngines();
+  await collect();
+  await sleep(100);
+  await collect();
+  return {
+    count: COUNT,
+    callsAtDrop,
+    callsAfterDrop,
+    collectedProviders: collected.providers,
+    retainedBytesPerProvider: Math.max(0, after - before) / COUNT,
+    liveBeforeGc,
+    liveAfterGc: liveEngines(),
+  };
+}
+
+const mode = process.env.ENGINE_CHILD_MODE;
+const report = mode === "two-copies" ? await twoCopies() : await dropped();
+process.stdout.write(`${JSON.stringify(report)}\n`);
