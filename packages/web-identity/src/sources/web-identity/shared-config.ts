@@ -1,4 +1,3 @@
-import { parseKnownFiles } from "@smithy/core/config";
 
 /** Variables that choose the shared config files and the profile, as the SDK reads them. */
 export const ENV_PROFILE = "AWS_PROFILE";
@@ -49,6 +48,8 @@ export async function loadProfileSection(env: Env, callerProfile?: string): Prom
     const value = env[variable]?.trim();
     return value === undefined || value === "" ? undefined : value;
   };
+  // Loaded on first use: most pods have no shared config, and the import costs startup time.
+  const { parseKnownFiles } = await import("@smithy/core/config");
   const profiles = await parseKnownFiles({
     profile: name,
     filepath: pick(ENV_SHARED_CREDENTIALS_FILE),
