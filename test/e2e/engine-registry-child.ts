@@ -77,6 +77,25 @@ async function dropped(): Promise<object> {
   };
 }
 
+/** `await fromWebIdentity()()`: the provider is dropped while its own fetch waits on a slow STS; collections run meanwhile. */
+async function droppedMidFetch(): Promise<object> {
+  const { fromWebIdentity } = (await import("@irsa/web-identity")) as Module;
+  const errors: string[] = [];
+  const keys: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const call = fromWebIdentity({ proactive: false, roleSessionName: `mid-fetch-${i}`, logger: { debug: () => {}, info: () => {}, warn: (m: string) => void errors.push(m), error: (m: string) => void errors.push(m) } })();
+    const collecting = (async () => {
+      for (let round = 0; round < 5; round++) {
+        await sleep(20);
+        gc!();
+      }
+    })();
+    const [set] = await Promise.all([call, collecting]);
+    keys.push(set.accessKeyId);
+  }
+  return { keys, errors };
+}
+
 const mode = process.env.ENGINE_CHILD_MODE;
-const report = mode === "two-copies" ? await twoCopies() : await dropped();
+const report = mode === "two-copies" ? await twoCopies() : mode === "dropped-mid-fetch" ? await droppedMidFetch() : await dropped();
 process.stdout.write(`${JSON.stringify(report)}\n`);

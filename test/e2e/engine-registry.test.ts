@@ -96,6 +96,21 @@ describe("one engine per configuration", () => {
   }, 60_000);
 });
 
+describe("a provider dropped while its call is in flight", () => {
+  it("await fromWebIdentity()() with collections during a slow STS answer: one STS call each, none aborted (child process, --expose-gc)", async () => {
+    world.sts.faults.latency(150);
+    try {
+      const report = (await runChild("dropped-mid-fetch")) as { keys: string[]; errors: string[] };
+      expect(report.errors).toEqual([]);
+      expect(report.keys.every((key) => world.sts.isIssued(key))).toBe(true);
+      // one call per provider: a collection that closed the engine mid-fetch would abort it and retry
+      expect(world.sts.requests.filter((request) => request.action === "AssumeRoleWithWebIdentity").map((request) => request.status)).toEqual([200, 200, 200, 200, 200]);
+    } finally {
+      world.sts.faults.latency(0);
+    }
+  }, 60_000);
+});
+
 describe("refresh() after close()", () => {
   it("releases the STS client's keep-alive socket it opened", async () => {
     const sockets = () => process.getActiveResourcesInfo().filter((name) => name === "TCPSocketWrap").length;
