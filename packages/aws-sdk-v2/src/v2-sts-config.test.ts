@@ -50,15 +50,15 @@ describe("v2's STS client config in new WebIdentityCredentials(init, clientConfi
           maxRetries: 4,
           retryDelayOptions: { base: 50 },
           stsRegionalEndpoints: "regional",
-          params: { RoleSessionName: "v2-app", DurationSeconds: 1800 },
+          params: { DurationSeconds: 1800, ProviderId: "www.amazon.com" },
         },
         {},
       ),
     ).toEqual({
       clientConfig: { endpoint: "https://vpce.example/", requestHandler: { connectionTimeout: 200, httpsAgent: agent } },
       retry: { attemptTimeoutMs: 500, maxAttempts: 5, baseDelayMs: 50 },
-      roleSessionName: "v2-app",
       durationSeconds: 1800,
+      providerId: "www.amazon.com",
     });
     agent.destroy();
   });
@@ -68,6 +68,9 @@ describe("v2's STS client config in new WebIdentityCredentials(init, clientConfi
     expect(() => fromV2StsConfig({ stsRegionalEndpoints: "legacy" }, {})).toThrow(/stsRegionalEndpoints/);
     expect(() => fromV2StsConfig({ logger: console } as never, {})).toThrow(ConfigurationError);
     expect(() => fromV2StsConfig({ params: { WebIdentityToken: "x" } }, {})).toThrow(/params.WebIdentityToken/);
+    // v2 sends its own RoleArn and RoleSessionName, so bound ones never took effect there: mapping them would change the identity
+    expect(() => fromV2StsConfig({ params: { RoleArn: "arn:aws:iam::111122223333:role/other" } }, {})).toThrow(/params.RoleArn.*init.roleArn/);
+    expect(() => fromV2StsConfig({ params: { RoleSessionName: "v2-app" } }, {})).toThrow(/params.RoleSessionName.*init.roleSessionName/);
     expect(() => fromV2StsConfig({ region: "eu-west-1" }, { region: "us-east-1" })).toThrow(/disagrees/);
   });
 });

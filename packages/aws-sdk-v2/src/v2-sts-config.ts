@@ -19,7 +19,7 @@ export interface V2StsClientConfig {
   maxRetries?: number;
   /** `"regional"` is what this package always does; `"legacy"` is refused. */
   stsRegionalEndpoints?: "regional" | "legacy";
-  /** Parameters bound to every call: `RoleArn`, `RoleSessionName`, `DurationSeconds`, `Policy`, `PolicyArns`, `ProviderId`. */
+  /** Parameters bound to every call: `DurationSeconds`, `Policy`, `PolicyArns`, `ProviderId` (`RoleArn`, `RoleSessionName` are refused: v2 ignores them). */
   params?: Record<string, unknown>;
   /** Accepted when it names STS's only version. */
   apiVersion?: string;
@@ -30,8 +30,6 @@ export interface V2StsClientConfig {
 }
 
 const PARAMS: Readonly<Record<string, keyof FromWebIdentityInit>> = {
-  RoleArn: "roleArn",
-  RoleSessionName: "roleSessionName",
   DurationSeconds: "durationSeconds",
   Policy: "policy",
   PolicyArns: "policyArns",
@@ -95,8 +93,13 @@ export function fromV2StsConfig(config: V2StsClientConfig | undefined, init: Fro
     if (config.retryDelayOptions.base !== undefined) retry.baseDelayMs = config.retryDelayOptions.base;
   }
   for (const [name, value] of Object.entries(config.params ?? {})) {
+    if (name === "RoleArn" || name === "RoleSessionName") {
+      // v2 sends its own RoleArn / RoleSessionName (the variables, the profile, or "token-file-web-identity"), which win over bound params: mapping them would change the identity or the session
+      const option = name === "RoleArn" ? "roleArn" : "roleSessionName";
+      throw refuse(`params.${name}`, `is ignored by v2's TokenFileWebIdentityCredentials (the request's own ${name} wins); give \`init.${option}\` if you mean it`);
+    }
     const option = PARAMS[name];
-    if (option === undefined) throw refuse(`params.${name}`, "is not supported (RoleArn, RoleSessionName, DurationSeconds, Policy, PolicyArns, ProviderId are)");
+    if (option === undefined) throw refuse(`params.${name}`, "is not supported (DurationSeconds, Policy, PolicyArns, ProviderId are)");
     (mapped as Record<string, unknown>)[option] = value;
   }
   if (Object.keys(handler).length > 0) clientConfig.requestHandler = handler;

@@ -128,11 +128,12 @@ function chainSource(
   const precedence = validatePrecedence(init.precedence);
   const env = seams.env ?? (() => process.env);
   let reportSkew: ((event: CredentialCacheEvent) => void) | undefined;
-  const webIdentity = createWebIdentitySource(init, { ...prepared.seams, report: (event) => reportSkew?.(event) });
+  // In the SDK's order a web-identity profile wins over the IRSA variables, as fromIni runs before fromTokenFile.
+  const webIdentity = createWebIdentitySource(init, { ...prepared.seams, report: (event) => reportSkew?.(event), profileBeforeVariables: precedence === "sdk" });
   const container = createContainerSource({ ...init.container, logger: init.logger }, { env, readFile: seams.readFile, fromHttp: seams.fromHttp });
   const imds = createImdsSource({ ...init.imds, logger: init.logger }, { env });
   const links: Record<ChainSourceName, Link> = {
-    webIdentity: { name: "webIdentity", fetch: taggedSource(async () => (await prepared.beforeFetch(), webIdentity()), () => tokenFromEnvironment(init, env())), finalOnceConfigured: true, needsRoleChain: false },
+    webIdentity: { name: "webIdentity", fetch: taggedSource(async () => (await prepared.beforeFetch(), webIdentity()), () => ({ fromEnvironment: tokenFromEnvironment(init, env()), fromProfile: webIdentity.info.fromProfile, assumedBySts: init.roleAssumerWithWebIdentity === undefined })), finalOnceConfigured: true, needsRoleChain: false },
     container: { name: "container", fetch: () => container(), finalOnceConfigured: true, needsRoleChain: true },
     imds: { name: "imds", fetch: () => imds(), finalOnceConfigured: false, needsRoleChain: true },
   };

@@ -108,21 +108,23 @@ describe("fromWebIdentity", () => {
     expect((await p()).accessKeyId).toBe("ASIA2");
   });
 
-  it("close() destroys the STS client it built; a later call builds a new one", async () => {
+  it("close() leaves a request handler the caller gave alone (it is theirs, as with the SDK); a later call still works", async () => {
     const { STSClient } = await import("@aws-sdk/client-sts");
     const destroy = vi.spyOn(STSClient.prototype, "destroy");
+    const handlerDestroyed = vi.fn();
     const ok = `<AssumeRoleWithWebIdentityResponse><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>ASIAX</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken><Expiration>2030-01-01T01:00:00Z</Expiration></Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>`;
     const p = provider({
       roleArn: ROLE,
       webIdentityTokenFile: tokenFile,
       region: "eu-west-1",
       clientConfig: {
-        requestHandler: { handle: async () => ({ response: { statusCode: 200, headers: {}, body: Buffer.from(ok) } }) } as never,
+        requestHandler: { handle: async () => ({ response: { statusCode: 200, headers: {}, body: Buffer.from(ok) } }), destroy: handlerDestroyed } as never,
       },
     });
     await p();
     p.close();
-    expect(destroy).toHaveBeenCalledTimes(1);
+    expect(destroy).not.toHaveBeenCalled();
+    expect(handlerDestroyed).not.toHaveBeenCalled();
     await expect(p.refresh()).resolves.toMatchObject({ accessKeyId: "ASIAX" });
   });
 });

@@ -67,7 +67,7 @@ export function createWebIdentityProvider(init: FromWebIdentityInit, seams: WebI
       };
       const env = seams.env ?? (() => process.env);
       return {
-        source: taggedSource(fetch, () => tokenFromEnvironment(init, env())),
+        source: taggedSource(fetch, () => ({ fromEnvironment: tokenFromEnvironment(init, env()), fromProfile: source.info.fromProfile, assumedBySts: init.roleAssumerWithWebIdentity === undefined })),
         extension: {
           close: () => source.close(),
           facts: () => source.info,

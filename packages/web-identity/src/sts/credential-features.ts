@@ -8,20 +8,34 @@ function loadFeatureModule(): Promise<FeatureModule> {
   return (featureModule ??= import("@aws-sdk/core/client"));
 }
 
+/** Where a web-identity set came from, for its tags. */
+export interface WebIdentityOrigin {
+  /** Token file and role from AWS_WEB_IDENTITY_TOKEN_FILE / AWS_ROLE_ARN (`h`). */
+  fromEnvironment: boolean;
+  /** From a web-identity profile of the shared config files (`q`, as the SDK's fromIni). */
+  fromProfile?: boolean;
+  /** False when a caller's `roleAssumerWithWebIdentity` made it: `k` and `T` are the SDK's STS client's. */
+  assumedBySts?: boolean;
+}
+
 /**
- * Tags a web-identity set the way the SDK's `fromTokenFile` and its STS role assumer do
- * (`$source`), so a client's user agent shows the same `m/...` letters: `k` (assumed with web
- * identity), `T` (account id resolved), `h` (token file and role from the environment).
+ * Tags a web-identity set the way the SDK's `fromTokenFile`, `fromIni` and its STS role assumer
+ * do (`$source`), so a client's user agent shows the same `m/...` letters: `k` (assumed with web
+ * identity), `T` (account id resolved), `h` (token file and role from the environment), `q`
+ * (from a profile).
  */
-export async function tagWebIdentityCredentials(credentials: AwsCredentialIdentity, fromEnvironment: boolean): Promise<AwsCredentialIdentity> {
+export async function tagWebIdentityCredentials(credentials: AwsCredentialIdentity, origin: WebIdentityOrigin): Promise<AwsCredentialIdentity> {
   const { setCredentialFeature } = await loadFeatureModule();
-  if (credentials.accountId !== undefined) setCredentialFeature(credentials, "RESOLVED_ACCOUNT_ID", "T");
-  setCredentialFeature(credentials, "CREDENTIALS_STS_ASSUME_ROLE_WEB_ID", "k");
-  if (fromEnvironment) setCredentialFeature(credentials, "CREDENTIALS_ENV_VARS_STS_WEB_ID_TOKEN", "h");
+  if (origin.assumedBySts !== false) {
+    if (credentials.accountId !== undefined) setCredentialFeature(credentials, "RESOLVED_ACCOUNT_ID", "T");
+    setCredentialFeature(credentials, "CREDENTIALS_STS_ASSUME_ROLE_WEB_ID", "k");
+  }
+  if (origin.fromEnvironment) setCredentialFeature(credentials, "CREDENTIALS_ENV_VARS_STS_WEB_ID_TOKEN", "h");
+  if (origin.fromProfile === true) setCredentialFeature(credentials, "CREDENTIALS_PROFILE_STS_WEB_ID_TOKEN", "q");
   return credentials;
 }
 
-/** A web-identity source whose sets are tagged; `fromEnvironment` is asked per set. */
-export function taggedSource<S extends () => Promise<AwsCredentialIdentity>>(source: S, fromEnvironment: () => boolean): () => Promise<AwsCredentialIdentity> {
-  return async () => tagWebIdentityCredentials(await source(), fromEnvironment());
+/** A web-identity source whose sets are tagged; `origin` is asked per set. */
+export function taggedSource<S extends () => Promise<AwsCredentialIdentity>>(source: S, origin: () => WebIdentityOrigin): () => Promise<AwsCredentialIdentity> {
+  return async () => tagWebIdentityCredentials(await source(), origin());
 }

@@ -57,11 +57,14 @@ export class StsClientHolder {
   #key?: string;
   /** Built on the calling client's request handler: never destroyed by us (it would close theirs). */
   #borrowsHandler = false;
+  /** `clientConfig.requestHandler` is the caller's handler, or names their agents: theirs to close, as with the SDK (and v2). */
+  readonly #callerOwnsHandler: boolean;
 
   constructor(options: { clientConfig?: STSClientConfig; stsClient?: STSClient }) {
     this.#clientConfig = options.clientConfig ?? {};
     this.#external = options.stsClient;
     this.#extras = stsClientExtrasOf(options.clientConfig);
+    this.#callerOwnsHandler = callerOwnsHandler(this.#clientConfig.requestHandler);
     this.#shareable =
       (this.#extras?.plugins.length ?? 0) === 0 &&
       Object.keys(this.#clientConfig).every((name) => SHAREABLE_SETTINGS.has(name)) &&
@@ -126,14 +129,22 @@ export class StsClientHolder {
    */
   destroy(): void {
     if (this.#client !== undefined && this.#key !== undefined) {
-      if (this.#borrowsHandler) {
-        // the handler is the calling client's: dropping our client is all there is to do
+      if (this.#borrowsHandler || this.#callerOwnsHandler) {
+        // the handler or its agents are the caller's: dropping our client is all there is to do
       } else if (this.#shareable) releaseSharedStsClient(this.#key);
       else this.#client.destroy();
     }
     this.#client = undefined;
     this.#key = undefined;
   }
+}
+
+/** A handler instance, or handler options naming an agent: built or owned by the caller, never destroyed by us. */
+function callerOwnsHandler(handler: unknown): boolean {
+  if (typeof handler !== "object" || handler === null) return false;
+  if (typeof (handler as { handle?: unknown }).handle === "function") return true;
+  const { httpAgent, httpsAgent } = handler as { httpAgent?: unknown; httpsAgent?: unknown };
+  return (typeof httpAgent === "object" && httpAgent !== null) || (typeof httpsAgent === "object" && httpsAgent !== null);
 }
 
 /**

@@ -53,6 +53,11 @@ export interface WebIdentityConfigInit {
   clientConfig?: { region?: unknown; endpoint?: unknown };
   /** A caller-supplied STS client brings its own region and endpoint. */
   hasStsClient?: boolean;
+  /**
+   * The SDK chain's order: a web-identity profile (the active one) wins over the IRSA variables,
+   * as `fromIni` runs before `fromTokenFile` there; options still win. Default: variables first.
+   */
+  profileBeforeVariables?: boolean;
 }
 
 /** Configuration resolved for one fetch. No secret: the token file is read later. */
@@ -67,6 +72,8 @@ export interface ResolvedWebIdentityConfig {
   regionSource: RegionSource;
   /** An explicit endpoint from `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL`, when set. */
   endpointFromEnv?: string;
+  /** The role and token file came from a web-identity profile. */
+  fromProfile: boolean;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -103,8 +110,11 @@ export function resolveWebIdentityConfig(init: WebIdentityConfigInit, env: Env):
   let role = optionOrEnv(init.roleArn, "roleArn", env, ENV_ROLE_ARN);
   let file = optionOrEnv(init.webIdentityTokenFile, "webIdentityTokenFile", env, ENV_TOKEN_FILE);
   const profile = stsClientExtrasOf(init.clientConfig)?.sharedConfig?.current;
-  // Options and variables first (the pod's IRSA settings); a web-identity profile only when neither names any.
-  const fromProfile = role === undefined && file === undefined && profile?.web_identity_token_file !== undefined;
+  const optionsGiven = pick(init.roleArn) !== undefined || pick(init.webIdentityTokenFile) !== undefined;
+  // Options and variables first (the pod's IRSA settings); a web-identity profile only when neither
+  // names any, or, in the SDK chain's order, whenever no option does.
+  const fromProfile =
+    profile?.web_identity_token_file !== undefined && (init.profileBeforeVariables === true ? !optionsGiven : role === undefined && file === undefined);
   if (fromProfile) {
     const where = `profile \`${profile.name}\` of the shared config files`;
     if (profile.role_arn === undefined) {
@@ -142,11 +152,15 @@ export function resolveWebIdentityConfig(init: WebIdentityConfigInit, env: Env):
     );
   }
 
-  const sessionName =
-    optionOrEnv(init.roleSessionName, "roleSessionName", env, ENV_ROLE_SESSION_NAME) ??
-    (fromProfile && profile?.role_session_name !== undefined
+  // A profile's own role_session_name comes before AWS_ROLE_SESSION_NAME, as in the SDK's fromIni.
+  const profileSessionName =
+    fromProfile && profile?.role_session_name !== undefined
       ? { value: profile.role_session_name, name: `role_session_name in profile \`${profile.name}\`` }
-      : undefined);
+      : undefined;
+  const sessionName =
+    (pick(init.roleSessionName) !== undefined ? optionOrEnv(init.roleSessionName, "roleSessionName", env, ENV_ROLE_SESSION_NAME) : undefined) ??
+    profileSessionName ??
+    optionOrEnv(undefined, "roleSessionName", env, ENV_ROLE_SESSION_NAME);
   if (sessionName !== undefined && !ROLE_SESSION_NAME_PATTERN.test(sessionName.value)) {
     throw new ConfigurationError(
       `The role session name from ${sessionName.name} is invalid: "${redactSecrets(sessionName.value)}". It must be 2 to 64 ` +
@@ -173,6 +187,7 @@ export function resolveWebIdentityConfig(init: WebIdentityConfigInit, env: Env):
   return {
     roleArn: role.value,
     webIdentityTokenFile: file.value,
+    fromProfile,
     roleSessionName: sessionName?.value,
     durationSeconds: duration as number | undefined, // checked above
     ...region,

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startIrsaWorld, type IrsaWorld } from "@irsa/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createWebIdentityChainProvider } from "../../providers/chain.js";
 import { createWebIdentityProvider, type FromWebIdentityInit, type WebIdentityCredentialProvider } from "../../providers/from-web-identity.js";
 import { loadProfileSettings } from "./shared-config.js";
 
@@ -68,6 +69,31 @@ describe("shared config files, through the SDK's loader", () => {
     await expect(provider({ ...env, AWS_PROFILE: "half" })()).rejects.toThrow(/profile `half`.*no role_arn/);
     const irsa = provider({ ...env, AWS_PROFILE: "half", AWS_ROLE_ARN: world.roleArn, AWS_WEB_IDENTITY_TOKEN_FILE: world.tokenFile.path, AWS_REGION: "us-east-1" });
     await expect(irsa()).resolves.toMatchObject({ accessKeyId: expect.any(String) });
+  });
+
+  it("the chain's SDK order: the active web-identity profile wins over the IRSA variables (as fromIni before fromTokenFile); options still win; irsa-first keeps the variables first", async () => {
+    const otherRole = "arn:aws:iam::111122223333:role/profile-role";
+    world.sts.addRole({ roleArn: otherRole, trust: { issuer: world.issuer, subjects: ["system:serviceaccount:default:app"] } });
+    const env = {
+      ...(await files(`[default]\nrole_arn = ${otherRole}\nweb_identity_token_file = ${world.tokenFile.path}\nrole_session_name = from-profile\n`)),
+      AWS_ROLE_ARN: world.roleArn,
+      AWS_WEB_IDENTITY_TOKEN_FILE: world.tokenFile.path,
+      AWS_ROLE_SESSION_NAME: "from-variable",
+      AWS_REGION: "us-east-1",
+    };
+    const chain = (init: Record<string, unknown>) => {
+      const created = createWebIdentityChainProvider({ clientConfig: { endpoint: world.sts.endpoint }, proactive: false, fallbacks: [], ...init }, { env: () => env });
+      providers.push(created as never);
+      return created;
+    };
+    const roleOf = async (p: () => Promise<{ accessKeyId: string }>) => world.sts.issuedCredentials.get((await p()).accessKeyId)?.roleArn;
+    expect(await roleOf(chain({}))).toBe(otherRole);
+    expect(world.sts.requests.at(-1)?.sessionName).toBe("from-profile"); // the profile's own name before AWS_ROLE_SESSION_NAME
+    expect(await roleOf(chain({ roleArn: world.roleArn }))).toBe(world.roleArn);
+    expect(await roleOf(chain({ precedence: "irsa-first" }))).toBe(world.roleArn);
+    expect(world.sts.requests.at(-1)?.sessionName).toBe("from-variable");
+    // fromWebIdentity (fromTokenFile's stand-in) reads the variables first, as fromTokenFile
+    expect(await roleOf(provider(env))).toBe(world.roleArn);
   });
 
   it("the credentials file merges with the config file as in the SDK; missing files are an empty profile", async () => {

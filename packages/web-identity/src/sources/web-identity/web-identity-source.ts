@@ -88,6 +88,8 @@ export interface WebIdentitySourceSeams {
   readFile?: ReadFileCapped;
   /** Where the source's own events go (the provider's `onEvent`, called safely). */
   report?: (event: SourceEvent) => void;
+  /** The chain's SDK order: a web-identity profile wins over the IRSA variables (options still win). */
+  profileBeforeVariables?: boolean;
 }
 
 /** What the source learned on its last fetch, for `stats`. */
@@ -96,6 +98,8 @@ export interface WebIdentitySourceInfo {
   readonly regionSource?: RegionSource;
   readonly roleArn?: string;
   readonly roleSessionName?: string;
+  /** The role and token file came from a web-identity profile of the shared config files. */
+  readonly fromProfile?: boolean;
   /**
    * STS's clock minus this machine's, ms, from the last answer's `Date` header (positive: the
    * local clock is behind). Lifetimes are taken from the answers, so a skew does not shorten or
@@ -142,15 +146,30 @@ export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams:
     else process.emitWarning(message, { code: "IRSA_REGION_FALLBACK" });
   };
 
+  let warnedDefaultRegion = false;
+  // A drop-in must not change where STS is called without a word: the SDK for JavaScript ignores
+  // AWS_DEFAULT_REGION (the AWS CLI and boto3 read it), so a region taken from it is said once.
+  const warnDefaultRegion = (region: string | undefined) => {
+    if (warnedDefaultRegion) return;
+    warnedDefaultRegion = true;
+    const message =
+      `@irsa/web-identity: calling STS in ${String(region)} from AWS_DEFAULT_REGION, which the AWS SDK for JavaScript ` +
+      "does not read (its own provider would use the calling client's or the profile's region, else us-east-1). " +
+      "Set AWS_REGION to the same value to make the two agree and silence this warning.";
+    if (init.logger?.warn) init.logger.warn(message);
+    else process.emitWarning(message, { code: "IRSA_REGION_FROM_AWS_DEFAULT_REGION" });
+  };
+
   const fetchCredentials = async (): Promise<AwsCredentialIdentity> => {
     const config = resolveWebIdentityConfig(
-      { ...init, clientConfig: init.clientConfig, hasStsClient: init.stsClient !== undefined },
+      { ...init, clientConfig: init.clientConfig, hasStsClient: init.stsClient !== undefined, profileBeforeVariables: seams.profileBeforeVariables },
       env(),
     );
     const hops = validateRoleChain(init.roleChain);
     const roleSessionName = config.roleSessionName ?? (generatedSessionName ??= generateRoleSessionName());
-    info = { region: config.region, regionSource: config.regionSource, roleArn: config.roleArn, roleSessionName };
+    info = { region: config.region, regionSource: config.regionSource, roleArn: config.roleArn, roleSessionName, ...(config.fromProfile && { fromProfile: true }) };
     if (config.regionSource === "fallback") warnFallbackRegion();
+    if (config.regionSource === "env:AWS_DEFAULT_REGION") warnDefaultRegion(config.region);
     const client = await clients.client({ region: config.region, endpointFromEnv: config.endpointFromEnv });
 
     let token = await readToken(config.webIdentityTokenFile);

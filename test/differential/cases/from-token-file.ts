@@ -1,0 +1,224 @@
+// fromTokenFile (and the provider the v3 default chain builds from the IRSA variables) against
+// fromWebIdentity: each case is one configuration, given to both sides the way its users write it.
+import type { DiffCase } from "../harness/case-types.js";
+import { assumeRequests, callClientWith, callerFeatureLetters, countingAgent, irsaEnv, irsaEnvNoEndpoint, ourWebIdentity, sdkWebIdentity } from "./case-support.js";
+
+const sessionNames = (run: Parameters<typeof assumeRequests>[0]) => assumeRequests(run).map((request) => request.sessionName);
+
+export const FROM_TOKEN_FILE_CASES: Record<string, DiffCase> = {
+  "env-irsa": {
+    env: irsaEnv,
+    sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),
+    ours: async () => (await ourWebIdentity()).fromWebIdentity()(),
+  },
+  "session-name-env": {
+    env: (ctx) => ({ ...irsaEnv(ctx), AWS_ROLE_SESSION_NAME: "checkout" }),
+    sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),
+    ours: async () => (await ourWebIdentity()).fromWebIdentity()(),
+    observe: sessionNames,
+  },
+  "session-name-option": {
+    env: (ctx) => ({ ...irsaEnv(ctx), AWS_ROLE_SESSION_NAME: "from-the-variable" }),
+    sdk: async () => (await sdkWebIdentity()).fromTokenFile({ roleSessionName: "from-the-option" })(),
+    ours: async () => (await ourWebIdentity()).fromWebIdentity({ roleSessionName: "from-the-option" })(),
+    observe: sessionNames,
+  },
+  "no-session-name": {
+    env: irsaEnv,
+    sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),
+    ours: async () => (await ourWebIdentity()).fromWebIdentity()(),
+    differs: ({ sdk, ours }, expect) => {
+      expect(sessionNames(sdk)).toEqual([expect.stringMatching(/^aws-sdk-js-session-\d+$/)]);
+      expect(sessionNames(ours)).toEqual([expect.stringMatching(/^[A-Za-z0-9_=,.@-]+-[0-9a-f]{8}$/)]);
+    },
+  },
+  "options-over-variables": {
+    // the variables name another role and a missing file: the options must win on both sides
+    env: (ctx) => ({ ...irsaEnv(ctx), AWS_ROLE_ARN: ctx.otherRoleArn, AWS_WEB_IDENTITY_TOKEN_FILE: `${ctx.dir}/missing-token` }),
+    sdk: async (ctx) => (await sdkWebIdentity()).fromTokenFile({ roleArn: ctx.roleArn, webIdentityTokenFile: ctx.tokenFile })(),
+    ours: async (ctx) => (await ourWebIdentity()).fromWebIdentity({ roleArn: ctx.roleArn, webIdentityTokenFile: ctx.tokenFile })(),
+  },
+  "duration-string": {
+    env: irsaEnv,
+    sdk: async () => (await sdkWebIdentity()).fromTokenFile({ durationSeconds: "1800" as never })(),
+    ours: async () => (await ourWebIdentity()).fromWebIdentity({ durationSeconds: "1800" as never })(),
+    observe: (run) => ({ sent: assumeRequests(run).map((request) => request.durationSeconds), lifetime: run.outcome.ok && run.outcome.credentials?.lifetimeMinutes }),
+  },
+  "duration-number": {
+    env: irsaEnv,
+    sdk: async () => (await sdkWebIdentity()).fromTokenFile({ durationSeconds: 900 })(),
+    ours: async () => (await ourWebIdentity()).fromWebIdentity({ durationSeconds: 900 })(),
+    observe: (run) => ({ sent: assumeRequests(run).map((request) => request.durationSeconds), lifetime: run.outcome.ok && run.outcome.credentials?.lifetimeMinutes }),
+  },
+  "policy-arns-provider-id": {
+    env: irsaEnv,
+    sdk: async () =>
+      (await sdkWebIdentity()).fromTokenFile({
+        policy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}',
+        policyArns: [{ arn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }],
+        providerId: "www.amazon.com",
+      } as never)(),
+    ours: async () =>
+      (await ourWebIdentity()).fromWebIdentity({
+        policy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}',
+        policyArns: [{ arn: "arn:aws:iam::aws:policy/ReadOnlyAccess" }],
+        providerId: "www.amazon.com",
+      })(),
+    observe: (run) => assumeRequests(run).map(({ policy, policyArns, providerId }) => ({ policy, policyArns, providerId })),
+  },
+  "role-assumer": {
+    env: irsaEnv,
+    sdk: async () => {
+      const assumer = async () => ({ accessKeyId: "AKIDFROMASSUMER", secretAccessKey: "s", sessionToken: "t", expiration: new Date(Date.now() + 3_600_000) });
+      return (await sdkWebIdentity()).fromTokenFile({ roleAssumerWithWebIdentity: assumer })();
+    },
+    ours: async () => {
+      const assumer = async () => ({ accessKeyId: "AKIDFROMASSUMER", secretAccessKey: "s", sessionToken: "t", expiration: new Date(Date.now() + 3_600_000) });
+      return (await ourWebIdentity()).fromWebIdentity({ roleAssumerWithWebIdentity: assumer })();
+    },
+    observe: (run) => ({ key: run.outcome.ok && run.outcome.credentials?.accessKeyId, calls: run.sts.length }),
+  },
+  "max-attempts": {
+    env: irsaEnv,
+    arrange: (world) => void world.sts.faults.failNext(3, { code: "Throttling", action: "AssumeRoleWithWebIdentity" }),
+    sdk: async () => (await sdkWebIdentity()).fromTokenFile({ clientConfig: { maxAttempts: 4, retryStrategy: undefined } as never })(),
+    ours: async () => (await ourWebIdentity()).fromWebIdentity({ clientConfig: { maxAttempts: 4 } })(),
+    // mapped onto retry.maxAttempts: the same calls, the same outcome
+    differs: ({ sdk, ours }, expect) => {
+      expect(assumeRequests(sdk).map((request) => request.status)).toEqual([400, 400, 400, 200]);
+      expect(assumeRequests(ours).map((request) => request.status)).toEqual([400, 400, 400, 200]);
+      expect([sdk.outcome.ok, ours.outcome.ok]).toEqual([true, true]);
+    },
+  },
+  "retry-mode": {
+    env: irsaEnv,
+    sdk: async () => (await sdkWebIdentity()).fromTokenFile({ clientConfig: { retryMode: "adaptive" } })(),
+    ours: async () => (await ourWebIdentity()).fromWebIdentity({ clientConfig: { retryMode: "adaptive" } as never })(),
+    differs: ({ sdk, ours }, expect) => {
+      expect(sdk.outcome.ok).toBe(true);
+      expect(ours.outcome).toMatchObject({ ok: false, error: { name: "ConfigurationError", message: expect.stringContaining("retryMode") } });
+      expect(ours.sts).toEqual([]);
+    },
+  },
+  "client-config-endpoint": {
+    env: irsaEnvNoEndpoint,
+    sdk: async (ctx) => (await sdkWebIdentity()).fromTokenFile({ clientConfig: { region: "eu-west-1", endpoint: ctx.stsEndpoint } })(),
+    ours: async (ctx) => (await ourWebIdentity()).fromWebIdentity({ clientConfig: { region: "eu-west-1", endpoint: ctx.stsEndpoint } })(),
+  },
+  "client-config-request-handler": {
+    env: irsaEnv,
+    sdk: async () => {
+      const agent = await countingAgent();
+      await (await sdkWebIdentity()).fromTokenFile({ clientConfig: { requestHandler: { httpAgent: agent } } })();
+      return { carried: agent.carried };
+    },
+    ours: async () => {
+      const agent = await countingAgent();
+      await (await ourWebIdentity()).fromWebIdentity({ clientConfig: { requestHandler: { httpAgent: agent } } })();
+      return { carried: agent.carried };
+    },
+  },
+  "client-plugins": {
+    env: irsaEnv,
+    sdk: async () => {
+      const { plugin } = await headerPlugin();
+      return (await sdkWebIdentity()).fromTokenFile({ clientPlugins: [plugin] })();
+    },
+    ours: async () => {
+      const { plugin } = await headerPlugin();
+      return (await ourWebIdentity()).fromWebIdentity({ clientPlugins: [plugin] })();
+    },
+    observe: (run) => assumeRequests(run).map((request) => request.extraHeaders["x-diff-plugin"]),
+  },
+  "parent-client-config-region": {
+    env: irsaEnvNoEndpoint,
+    sdk: async () => (await sdkWebIdentity()).fromTokenFile({ parentClientConfig: { region: "ap-southeast-2" } })(),
+    ours: async () => (await ourWebIdentity()).fromWebIdentity({ parentClientConfig: { region: "ap-southeast-2" } })(),
+  },
+  "caller-region-with-aws-region": {
+    // AWS_REGION and a calling client of another region; STS goes where each side decides
+    env: (ctx) => ({ ...irsaEnvNoEndpoint(ctx), AWS_REGION: "us-west-2" }),
+    sdk: async (ctx) => callClientWith(ctx, (await sdkWebIdentity()).fromTokenFile()),
+    ours: async (ctx) => callClientWith(ctx, (await ourWebIdentity()).fromWebIdentity()),
+    differs: ({ sdk, ours }, expect) => {
+      expect(sdk.refused).toEqual(["sts.eu-central-1.amazonaws.com:443"]);
+      expect(ours.refused).toEqual(["sts.us-west-2.amazonaws.com:443"]);
+    },
+  },
+  "caller-region-alone": {
+    env: irsaEnvNoEndpoint,
+    sdk: async (ctx) => callClientWith(ctx, (await sdkWebIdentity()).fromTokenFile()),
+    ours: async (ctx) => callClientWith(ctx, (await ourWebIdentity()).fromWebIdentity()),
+  },
+  "caller-request-handler": {
+    env: irsaEnv,
+    sdk: async (ctx) => {
+      const agent = await countingAgent();
+      await callClientWith(ctx, (await sdkWebIdentity()).fromTokenFile(), { requestHandler: { httpAgent: agent } });
+      return { carried: agent.carried };
+    },
+    ours: async (ctx) => {
+      const agent = await countingAgent();
+      await callClientWith(ctx, (await ourWebIdentity()).fromWebIdentity(), { requestHandler: { httpAgent: agent } });
+      return { carried: agent.carried };
+    },
+  },
+  "unknown-option": {
+    env: irsaEnv,
+    sdk: async () => (await sdkWebIdentity()).fromTokenFile({ roleArnn: "typo" } as never)(),
+    ours: async () => (await ourWebIdentity()).fromWebIdentity({ roleArnn: "typo" } as never)(),
+    differs: ({ sdk, ours }, expect) => {
+      expect(sdk.outcome.ok).toBe(true);
+      expect(ours.outcome).toMatchObject({ ok: false, error: { name: "ConfigurationError", message: expect.stringContaining("roleArnn") } });
+    },
+  },
+  "feature-tags": {
+    env: irsaEnv,
+    sdk: async (ctx) => callClientWith(ctx, (await sdkWebIdentity()).fromTokenFile()),
+    ours: async (ctx) => callClientWith(ctx, (await ourWebIdentity()).fromWebIdentity()),
+    observe: (run) => ({ source: run.outcome.ok && run.outcome.credentials?.features, callerUserAgent: callerFeatureLetters(run) }),
+  },
+  "sts-error": {
+    env: irsaEnv,
+    arrange: (world) => void world.sts.faults.failNext(3, { code: "AccessDenied", action: "AssumeRoleWithWebIdentity" }),
+    sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),
+    ours: async () => (await ourWebIdentity()).fromWebIdentity()(),
+    differs: ({ sdk, ours }, expect) => {
+      expect(sdk.outcome).toMatchObject({ ok: false, error: { name: "AccessDenied", httpStatusCode: 403 } });
+      expect(ours.outcome).toMatchObject({ ok: false, error: { name: "StsRequestError", code: "AccessDenied", causeName: "AccessDenied", httpStatusCode: 403 } });
+      expect([sdk.sts.length, ours.sts.length]).toEqual([1, 1]);
+    },
+  },
+  "no-region": {
+    env: irsaEnvNoEndpoint,
+    sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),
+    ours: async () => (await ourWebIdentity()).fromWebIdentity()(),
+  },
+  "aws-default-region": {
+    env: (ctx) => ({ ...irsaEnvNoEndpoint(ctx), AWS_DEFAULT_REGION: "eu-west-3" }),
+    sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),
+    ours: async () => (await ourWebIdentity()).fromWebIdentity()(),
+    differs: ({ sdk, ours }, expect) => {
+      // the SDK ignores the variable; ours follows it, and says so once
+      expect(sdk.refused).toEqual(["sts.us-east-1.amazonaws.com:443"]);
+      expect(ours.refused).toEqual(["sts.eu-west-3.amazonaws.com:443"]);
+      expect(ours.stderr.join("\n")).toMatch(/IRSA_REGION_FROM_AWS_DEFAULT_REGION.*AWS_DEFAULT_REGION/);
+    },
+  },
+};
+
+/** A v3 client plugin that adds one header to every request of the client it is given to. */
+async function headerPlugin() {
+  const plugin = {
+    applyToStack(stack: { add(step: unknown, options: object): void }) {
+      stack.add(
+        (next: (args: { request: { headers: Record<string, string> } }) => Promise<unknown>) => async (args: { request: { headers: Record<string, string> } }) => {
+          args.request.headers["x-diff-plugin"] = "seen";
+          return next(args);
+        },
+        { step: "build", name: "diffHeaderPlugin" },
+      );
+    },
+  };
+  return { plugin: plugin as never };
+}

@@ -1,0 +1,164 @@
+// aws-sdk v2's TokenFileWebIdentityCredentials(clientConfig) against new WebIdentityCredentials(init, clientConfig).
+import type { DiffCase, SideContext, SideRun } from "../harness/case-types.js";
+import { assumeRequests, countingAgent } from "./case-support.js";
+
+const v2Env = (ctx: SideContext): Record<string, string> => ({ AWS_ROLE_ARN: ctx.roleArn, AWS_WEB_IDENTITY_TOKEN_FILE: ctx.tokenFile });
+const here = (ctx: SideContext) => ({ endpoint: ctx.stsEndpoint, region: "us-east-1" });
+type V2Config = Record<string, unknown>;
+
+async function sdkV2(config: V2Config): Promise<unknown> {
+  const { default: AWS } = await import("aws-sdk");
+  const credentials = new AWS.TokenFileWebIdentityCredentials(config);
+  await credentials.getPromise();
+  return credentials;
+}
+async function oursV2(config: V2Config, after?: () => void): Promise<unknown> {
+  const { WebIdentityCredentials } = await import("@irsa/aws-sdk-v2");
+  const credentials = new WebIdentityCredentials({}, config as never);
+  try {
+    await credentials.getPromise();
+    return credentials;
+  } finally {
+    credentials.close();
+    after?.();
+  }
+}
+const calls = (run: SideRun) => ({ ok: run.outcome.ok, statuses: assumeRequests(run).map((request) => request.status), refused: run.refused });
+
+export const V2_CASES: Record<string, DiffCase> = {
+  "v2-endpoint-region": {
+    env: v2Env,
+    sdk: async (ctx) => sdkV2(here(ctx)),
+    ours: async (ctx) => oursV2(here(ctx)),
+  },
+  "v2-region-alone": {
+    env: v2Env,
+    sdk: async () => sdkV2({ region: "eu-central-1" }),
+    ours: async () => oursV2({ region: "eu-central-1" }),
+    differs: ({ sdk, ours }, expect) => {
+      // v2's default is the global endpoint ("legacy"); ours the region's, as v3
+      expect(sdk.refused).toEqual(["sts.amazonaws.com:443"]);
+      expect(ours.refused).toEqual(["sts.eu-central-1.amazonaws.com:443"]);
+    },
+  },
+  "v2-endpoint-url-variable": {
+    // v3's AWS_ENDPOINT_URL_STS, set for the pod's v3 clients: v2 does not read it, ours does
+    env: (ctx) => ({ ...v2Env(ctx), AWS_ENDPOINT_URL_STS: ctx.stsEndpoint }),
+    sdk: async () => sdkV2({ region: "eu-central-1" }),
+    ours: async () => oursV2({ region: "eu-central-1" }),
+    differs: ({ sdk, ours }, expect) => {
+      expect(sdk.refused).toEqual(["sts.amazonaws.com:443"]);
+      expect(ours.refused).toEqual([]);
+      expect(assumeRequests(ours).map((request) => request.status)).toEqual([200]);
+    },
+  },
+  "v2-http-timeout": {
+    env: v2Env,
+    arrange: (world) => void world.sts.faults.hangNext(3, { maxMs: 5_000, action: "AssumeRoleWithWebIdentity" }),
+    sdk: async (ctx) => sdkV2({ ...here(ctx), httpOptions: { timeout: 300 }, maxRetries: 0 }),
+    ours: async (ctx) => oursV2({ ...here(ctx), httpOptions: { timeout: 300 }, maxRetries: 0 }),
+    observe: calls,
+  },
+  "v2-http-agent": {
+    env: v2Env,
+    sdk: async (ctx) => {
+      const agent = await countingAgent();
+      await sdkV2({ ...here(ctx), httpOptions: { agent } });
+      return { carried: agent.carried > 0, destroyed: agent.destroys };
+    },
+    ours: async (ctx) => {
+      const agent = await countingAgent();
+      await oursV2({ ...here(ctx), httpOptions: { agent } });
+      // close() is ours only: the agent is the caller's, and stays open as v2 leaves it
+      return { carried: agent.carried > 0, destroyed: agent.destroys };
+    },
+  },
+  "v2-http-proxy": {
+    env: v2Env,
+    sdk: async (ctx) => sdkV2({ endpoint: "http://127.0.0.1:9", region: "us-east-1", httpOptions: { proxy: ctx.stsEndpoint } }),
+    ours: async (ctx) => oursV2({ endpoint: "http://127.0.0.1:9", region: "us-east-1", httpOptions: { proxy: ctx.stsEndpoint } }),
+    differs: ({ sdk, ours }, expect) => {
+      expect(sdk.sts.map((request) => request.absoluteUrl)).toEqual([true]);
+      expect(ours.outcome).toMatchObject({ ok: false, error: { name: "ConfigurationError", message: expect.stringContaining("httpOptions.proxy") } });
+      expect(ours.sts).toEqual([]);
+    },
+  },
+  "v2-max-retries": {
+    env: v2Env,
+    arrange: (world) => void world.sts.faults.failNext(2, { code: "Throttling", action: "AssumeRoleWithWebIdentity" }),
+    sdk: async (ctx) => sdkV2({ ...here(ctx), maxRetries: 2, retryDelayOptions: { base: 10 } }),
+    ours: async (ctx) => oursV2({ ...here(ctx), maxRetries: 2, retryDelayOptions: { base: 10 } }),
+    observe: calls,
+  },
+  "v2-regional-endpoints-legacy": {
+    env: v2Env,
+    sdk: async () => sdkV2({ region: "us-west-2", stsRegionalEndpoints: "legacy" }),
+    ours: async () => oursV2({ region: "us-west-2", stsRegionalEndpoints: "legacy" }),
+    differs: ({ sdk, ours }, expect) => {
+      expect(sdk.refused).toEqual(["sts.amazonaws.com:443"]);
+      expect(ours.outcome).toMatchObject({ ok: false, error: { name: "ConfigurationError", message: expect.stringContaining("stsRegionalEndpoints") } });
+      expect(ours.refused).toEqual([]);
+    },
+  },
+  "v2-params": {
+    env: v2Env,
+    sdk: async (ctx) => sdkV2({ ...here(ctx), params: { DurationSeconds: 1800, ProviderId: "www.amazon.com" } }),
+    ours: async (ctx) => oursV2({ ...here(ctx), params: { DurationSeconds: 1800, ProviderId: "www.amazon.com" } }),
+    observe: (run) => assumeRequests(run).map(({ durationSeconds, providerId, roleArn }) => ({ durationSeconds, providerId, roleArn })),
+  },
+  "v2-params-role-and-session": {
+    env: v2Env,
+    sdk: async (ctx) => sdkV2({ ...here(ctx), params: { RoleArn: ctx.otherRoleArn, RoleSessionName: "bound-session" } }),
+    ours: async (ctx) => oursV2({ ...here(ctx), params: { RoleArn: ctx.otherRoleArn, RoleSessionName: "bound-session" } }),
+    differs: ({ sdk, ours }, expect) => {
+      // v2 sends its own RoleArn and RoleSessionName: the bound ones never take effect there
+      expect(assumeRequests(sdk).map(({ roleArn, sessionName }) => ({ roleArn, sessionName }))).toEqual([{ roleArn: expect.stringContaining("irsa-demo"), sessionName: "token-file-web-identity" }]);
+      expect(ours.outcome).toMatchObject({ ok: false, error: { name: "ConfigurationError", message: expect.stringMatching(/params\.RoleArn.*init\.roleArn/) } });
+      expect(ours.sts).toEqual([]);
+    },
+  },
+  "v2-default-session-name": {
+    env: v2Env,
+    sdk: async (ctx) => sdkV2(here(ctx)),
+    ours: async (ctx) => oursV2(here(ctx)),
+    differs: ({ sdk, ours }, expect) => {
+      expect(assumeRequests(sdk).map((request) => request.sessionName)).toEqual(["token-file-web-identity"]);
+      expect(assumeRequests(ours).map((request) => request.sessionName)).toEqual([expect.stringMatching(/^[A-Za-z0-9_=,.@-]+-[0-9a-f]{8}$/)]);
+    },
+  },
+  "v2-idp-communication-error": {
+    env: v2Env,
+    arrange: (world) => void world.sts.faults.failNext(1, { code: "IDPCommunicationError", action: "AssumeRoleWithWebIdentity" }),
+    sdk: async (ctx) => sdkV2(here(ctx)),
+    ours: async (ctx) => oursV2(here(ctx)),
+    differs: ({ sdk, ours }, expect) => {
+      // v2 means to retry it but tests for "IDPCommunicationErrorException", a code STS never sends
+      expect(calls(sdk)).toEqual({ ok: false, statuses: [400], refused: [] });
+      expect(calls(ours)).toEqual({ ok: true, statuses: [400, 200], refused: [] });
+    },
+  },
+  "v2-load-config": {
+    env: () => ({ AWS_SDK_LOAD_CONFIG: "1", AWS_PROFILE: "wi" }),
+    files: (ctx) => ({ config: `[profile wi]\nrole_arn = ${ctx.otherRoleArn}\nweb_identity_token_file = ${ctx.tokenFile}\n` }),
+    sdk: async (ctx) => sdkV2(here(ctx)),
+    ours: async (ctx) => oursV2(here(ctx)),
+  },
+  "v2-without-load-config": {
+    env: () => ({ AWS_PROFILE: "wi" }),
+    files: (ctx) => ({ config: `[profile wi]\nrole_arn = ${ctx.otherRoleArn}\nweb_identity_token_file = ${ctx.tokenFile}\n` }),
+    sdk: async (ctx) => sdkV2(here(ctx)),
+    ours: async (ctx) => oursV2(here(ctx)),
+    differs: ({ sdk, ours }, expect) => {
+      // v2 reads the config file only with AWS_SDK_LOAD_CONFIG; ours always does, as v3
+      expect(sdk.outcome.ok).toBe(false);
+      expect(ours.outcome).toMatchObject({ ok: true, credentials: { role: expect.stringContaining("profile-role") } });
+    },
+  },
+  "v2-invalid-token-retry": {
+    env: v2Env,
+    arrange: (world) => void world.sts.faults.failNext(1, { code: "InvalidIdentityToken", message: "Token is not valid", action: "AssumeRoleWithWebIdentity" }),
+    sdk: async (ctx) => sdkV2(here(ctx)),
+    ours: async (ctx) => oursV2(here(ctx)),
+    observe: calls,
+  },
+};
