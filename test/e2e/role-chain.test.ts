@@ -96,6 +96,9 @@ describe("fromWebIdentity with a two-hop roleChain", () => {
     expect(error.message).toContain(`Signed by the role ${SHARED_SERVICES} (roleChain[0])`);
     expect(error.message).toMatch(/trust policy of .*data-reader allows sts:AssumeRole/);
     expect(assumeRoleRequests()).toHaveLength(2); // hop 3 never called
+    // what SDK-era code reads: the SDK's own exception as the cause, and its $metadata
+    expect(error.$metadata).toMatchObject({ httpStatusCode: 403, requestId: expect.any(String) });
+    expect(error.cause).toMatchObject({ name: "AccessDenied", $metadata: { httpStatusCode: 403 } });
   });
 
   it("a throttled hop is retried with the base's retry rules; 5xx to the end is recoverable", async () => {

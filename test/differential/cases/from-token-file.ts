@@ -135,6 +135,32 @@ export const FROM_TOKEN_FILE_CASES: Record<string, DiffCase> = {
     sdk: async () => (await sdkWebIdentity()).fromTokenFile({ parentClientConfig: { region: "ap-southeast-2" } })(),
     ours: async () => (await ourWebIdentity()).fromWebIdentity({ parentClientConfig: { region: "ap-southeast-2" } })(),
   },
+  "parent-client-config-app-id": {
+    env: irsaEnv,
+    sdk: async () => (await sdkWebIdentity()).fromTokenFile({ parentClientConfig: { userAgentAppId: "checkout-service" } as never })(),
+    ours: async () => (await ourWebIdentity()).fromWebIdentity({ parentClientConfig: { userAgentAppId: "checkout-service" } })(),
+    observe: (run) => assumeRequests(run).map((request) => request.appId),
+  },
+  "caller-app-id": {
+    env: irsaEnv,
+    sdk: async (ctx) => callClientWith(ctx, (await sdkWebIdentity()).fromTokenFile(), { userAgentAppId: "checkout-service" }),
+    ours: async (ctx) => callClientWith(ctx, (await ourWebIdentity()).fromWebIdentity(), { userAgentAppId: "checkout-service" }),
+    observe: (run) => run.sts.map((request) => `${String(request.action)} app/${String(request.appId)}`),
+  },
+  "caller-logger": {
+    // the calling client's logger becomes the STS client's (as in the SDK's role assumer); its filters keep the token out
+    env: irsaEnv,
+    sdk: async (ctx) => {
+      const { logger, seen } = recordingLogger();
+      await callClientWith(ctx, (await sdkWebIdentity()).fromTokenFile(), { logger });
+      return { commands: seen.map((entry) => entry.commandName), tokenLogged: JSON.stringify(seen).includes(ctx.token.trim()) };
+    },
+    ours: async (ctx) => {
+      const { logger, seen } = recordingLogger();
+      await callClientWith(ctx, (await ourWebIdentity()).fromWebIdentity(), { logger });
+      return { commands: seen.map((entry) => entry.commandName), tokenLogged: JSON.stringify(seen).includes(ctx.token.trim()) };
+    },
+  },
   "caller-region-with-aws-region": {
     // AWS_REGION and a calling client of another region; STS goes where each side decides
     env: (ctx) => ({ ...irsaEnvNoEndpoint(ctx), AWS_REGION: "us-west-2" }),
@@ -206,6 +232,13 @@ export const FROM_TOKEN_FILE_CASES: Record<string, DiffCase> = {
     },
   },
 };
+
+/** A v3 client logger that keeps what the SDK's logger middleware tells it at info. */
+function recordingLogger() {
+  const seen: Array<{ commandName?: string }> = [];
+  const logger = { debug: () => {}, info: (entry: unknown) => void (typeof entry === "object" && entry !== null && seen.push(entry as { commandName?: string })), warn: () => {}, error: () => {} };
+  return { logger, seen };
+}
 
 /** A v3 client plugin that adds one header to every request of the client it is given to. */
 async function headerPlugin() {

@@ -17,6 +17,8 @@ export interface RecordedStsRequest {
   absoluteUrl: boolean;
   /** The `m/` feature letters of the user agent, sorted. */
   featureLetters: string[];
+  /** The `app/` id of the user agent (the client's `userAgentAppId`), if any. */
+  appId?: string;
   /** Headers other than the usual ones (a plugin's, for instance), name to value. */
   extraHeaders: Record<string, string>;
   status: number;
@@ -33,6 +35,11 @@ export function featureLetters(headers: IncomingHttpHeaders): string[] {
   const letters = new Set<string>();
   for (const match of agents.matchAll(/(?:^|\s)m\/([^\s]+)/g)) for (const letter of match[1]!.split(",")) letters.add(letter);
   return [...letters].sort();
+}
+
+function appIdOf(headers: IncomingHttpHeaders): { appId?: string } {
+  const match = /(?:^|\s)app\/([^\s]+)/.exec(`${String(headers["user-agent"] ?? "")} ${String(headers["x-amz-user-agent"] ?? "")}`);
+  return match === null ? {} : { appId: match[1] };
 }
 
 function record(body: string, headers: IncomingHttpHeaders, absoluteUrl: boolean): RecordedStsRequest {
@@ -53,6 +60,7 @@ function record(body: string, headers: IncomingHttpHeaders, absoluteUrl: boolean
     ...(token !== null && { tokenDigest: createHash("sha256").update(token).digest("hex").slice(0, 12) }),
     absoluteUrl,
     featureLetters: featureLetters(headers),
+    ...appIdOf(headers),
     extraHeaders,
     status: 0,
   };

@@ -175,6 +175,8 @@ export interface RoleChainFailureDetails {
   attempts: number;
   recoverable: boolean;
   cause?: unknown;
+  /** The SDK exception's `$metadata`, when STS answered. */
+  $metadata?: ResponseMetadata;
 }
 
 /**
@@ -189,8 +191,11 @@ export class RoleChainError extends IrsaCredentialsError {
   readonly httpStatus?: number;
   readonly requestId?: string;
   readonly attempts: number;
+  /** As on the SDK's exceptions: HTTP status, request id, attempts. `cause` is the SDK's exception itself. */
+  readonly $metadata?: ResponseMetadata;
   constructor(message: string, details: RoleChainFailureDetails) {
     super(message, { tryNextLink: false, recoverable: details.recoverable, cause: details.cause });
+    if (details.$metadata !== undefined) this.$metadata = details.$metadata;
     this.hopIndex = details.hopIndex;
     this.roleArn = details.roleArn;
     this.code = details.code;

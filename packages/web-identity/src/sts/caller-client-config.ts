@@ -3,18 +3,29 @@ import type { Logger } from "../shared/logger.js";
 /**
  * The config a v3 client passes with each credentials call (`callerClientConfig` in the identity
  * properties), merged with the SDK's `parentClientConfig` option (which wins, as in the SDK).
- * Only what decides where STS is called counts: `region`, `requestHandler`, `profile`.
+ * What the SDK's STS role assumer takes from them counts: `region`, `requestHandler`, `profile`,
+ * `userAgentAppId` and `logger` (each only where our own `clientConfig` names none).
  */
 export interface ParentClientConfig {
   region?: string | (() => Promise<string | undefined> | string | undefined);
   requestHandler?: unknown;
   profile?: string;
+  /** Sent in the STS call's user agent (`app/...`), as the SDK's role assumer does. */
+  userAgentAppId?: string | (() => Promise<string | undefined> | string | undefined);
+  /** The STS client's logger (the SDK's filters keep tokens and keys out of what it logs). */
+  logger?: unknown;
   [setting: string]: unknown;
 }
 
-type Resolved = { readonly region?: string; readonly requestHandler?: unknown; readonly profile?: string };
+type Resolved = {
+  readonly region?: string;
+  readonly requestHandler?: unknown;
+  readonly profile?: string;
+  readonly userAgentAppId?: string;
+  readonly logger?: unknown;
+};
 
-async function valueOf(setting: ParentClientConfig["region"]): Promise<string | undefined> {
+async function valueOf(setting: ParentClientConfig["region"] | ParentClientConfig["userAgentAppId"]): Promise<string | undefined> {
   try {
     const value = typeof setting === "function" ? await setting() : setting;
     return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
@@ -57,6 +68,12 @@ export class CallerClientConfig {
   get profile(): string | undefined {
     return this.#resolved?.profile;
   }
+  get userAgentAppId(): string | undefined {
+    return this.#resolved?.userAgentAppId;
+  }
+  get logger(): unknown {
+    return this.#resolved?.logger;
+  }
 
   /** Looks at one call's identity properties; a promise only while the first caller is resolved. */
   observe(identityProperties: Record<string, unknown> | undefined): Promise<void> | undefined {
@@ -75,8 +92,10 @@ export class CallerClientConfig {
     const region = await valueOf(merged.region);
     const requestHandler = usableHandler(merged.requestHandler);
     const profile = typeof merged.profile === "string" && merged.profile !== "" ? merged.profile : undefined;
+    const userAgentAppId = await valueOf(merged.userAgentAppId);
+    const logger = typeof merged.logger === "object" && merged.logger !== null ? merged.logger : undefined;
     this.#first = caller;
-    this.#resolved = { region, requestHandler, profile };
+    this.#resolved = { region, requestHandler, profile, userAgentAppId, logger };
   }
 
   #compare(caller: ParentClientConfig): void {

@@ -4,6 +4,7 @@ import { ROLE_SESSION_NAME_PATTERN, isRoleArn } from "../sources/web-identity/co
 import { ConfigurationError, RoleChainError } from "../shared/errors.js";
 import type { Logger } from "../shared/logger.js";
 import { redactSecrets } from "../shared/redact.js";
+import { sdkErrorCompat } from "../shared/sdk-error-compat.js";
 import { runStsAttempts, type StsAttemptPolicy } from "./sts-attempts.js";
 import { assumeRole, type StsClientHolder } from "./sts-client.js";
 import type { StsErrorClassification } from "./sts-errors.js";
@@ -208,7 +209,6 @@ function hopFailure(
     (hint ? `Hint: ${hint}. ` : "") +
     `${facts.attempts} STS call${facts.attempts === 1 ? "" : "s"} for this hop; ` +
     `${recoverable ? "will be retried later" : "not retried until something changes"}.`;
-  const hasResponse = typeof error === "object" && error !== null && "$metadata" in error;
   return new RoleChainError(message, {
     hopIndex: facts.hopIndex,
     roleArn: facts.hop.roleArn,
@@ -217,7 +217,8 @@ function hopFailure(
     requestId: failure.requestId,
     attempts: facts.attempts,
     recoverable,
-    cause: hasResponse ? undefined : error,
+    // the SDK's own exception (name, $fault, $metadata) as the cause, cleaned of secrets, as for StsRequestError
+    ...sdkErrorCompat(error, redactSecrets),
   });
 }
 

@@ -57,6 +57,8 @@ export class StsClientHolder {
   #key?: string;
   /** Built on the calling client's request handler: never destroyed by us (it would close theirs). */
   #borrowsHandler = false;
+  /** Acquired from the process-wide pool (released, not destroyed). */
+  #isShared = false;
   /** `clientConfig.requestHandler` is the caller's handler, or names their agents: theirs to close, as with the SDK (and v2). */
   readonly #callerOwnsHandler: boolean;
 
@@ -76,6 +78,9 @@ export class StsClientHolder {
     if (this.#external !== undefined) return this.#external;
     // With no handler of its own, the STS call rides the calling client's (its proxy agent, its pool), as in the SDK.
     const callerHandler = this.#clientConfig.requestHandler === undefined ? this.#extras?.caller?.requestHandler : undefined;
+    // The caller's app id and logger too, as the SDK's role assumer takes them (ours given in clientConfig win).
+    const callerAppId = this.#clientConfig.userAgentAppId === undefined ? this.#extras?.caller?.userAgentAppId : undefined;
+    const callerLogger = this.#clientConfig.logger === undefined ? this.#extras?.caller?.logger : undefined;
     const settings: STSClientConfig = {
       // STS regional endpoints for every region, whatever AWS_STS_REGIONAL_ENDPOINTS says.
       useGlobalEndpoint: false,
@@ -83,14 +88,17 @@ export class StsClientHolder {
       ...(target.region !== undefined && { region: target.region }),
       ...(target.endpointFromEnv !== undefined && { endpoint: target.endpointFromEnv }),
       ...(callerHandler !== undefined && { requestHandler: callerHandler as STSClientConfig["requestHandler"] }),
+      ...(callerAppId !== undefined && { userAgentAppId: callerAppId }),
+      ...(callerLogger !== undefined && { logger: callerLogger as STSClientConfig["logger"] }),
       // One attempt per send: this provider owns the retry policy, so the two never multiply.
       maxAttempts: 1,
     };
-    const key = `${String(settings.region ?? "")}|${String(settings.endpoint ?? "")}|${callerHandler === undefined ? "" : "caller"}`;
+    const borrowed = callerHandler !== undefined || callerAppId !== undefined || callerLogger !== undefined;
+    const key = `${String(settings.region ?? "")}|${String(settings.endpoint ?? "")}|${callerHandler === undefined ? "" : "caller"}|${callerAppId ?? ""}|${callerLogger === undefined ? "" : "logger"}`;
     if (this.#client !== undefined && this.#key === key) return this.#client;
     const { STSClient } = await loadStsModule();
     this.destroy();
-    const shared = this.#shareable && callerHandler === undefined;
+    const shared = this.#shareable && !borrowed;
     const build = () => {
       const client = new STSClient(settings);
       for (const plugin of this.#extras?.plugins ?? []) client.middlewareStack.use(plugin);
@@ -99,6 +107,7 @@ export class StsClientHolder {
     this.#client = shared ? acquireSharedStsClient(key, build) : build();
     this.#key = key;
     this.#borrowsHandler = callerHandler !== undefined;
+    this.#isShared = shared;
     return this.#client;
   }
 
@@ -131,7 +140,7 @@ export class StsClientHolder {
     if (this.#client !== undefined && this.#key !== undefined) {
       if (this.#borrowsHandler || this.#callerOwnsHandler) {
         // the handler or its agents are the caller's: dropping our client is all there is to do
-      } else if (this.#shareable) releaseSharedStsClient(this.#key);
+      } else if (this.#isShared) releaseSharedStsClient(this.#key);
       else this.#client.destroy();
     }
     this.#client = undefined;
