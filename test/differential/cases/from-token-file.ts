@@ -220,6 +220,17 @@ export const FROM_TOKEN_FILE_CASES: Record<string, DiffCase> = {
     sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),
     ours: async () => (await ourWebIdentity()).fromWebIdentity()(),
   },
+  "aws-endpoint-url": {
+    // the endpoint variable for every service, not STS's own
+    env: (ctx) => ({ ...irsaEnvNoEndpoint(ctx), AWS_REGION: "us-east-1", AWS_ENDPOINT_URL: ctx.stsEndpoint }),
+    sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),
+    ours: async () => (await ourWebIdentity()).fromWebIdentity()(),
+  },
+  "sts-regional-endpoints-legacy": {
+    env: (ctx) => ({ ...irsaEnvNoEndpoint(ctx), AWS_REGION: "us-west-2", AWS_STS_REGIONAL_ENDPOINTS: "legacy" }),
+    sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),
+    ours: async () => (await ourWebIdentity()).fromWebIdentity()(),
+  },
   "aws-default-region": {
     env: (ctx) => ({ ...irsaEnvNoEndpoint(ctx), AWS_DEFAULT_REGION: "eu-west-3" }),
     sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),

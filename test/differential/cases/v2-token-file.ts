@@ -83,6 +83,31 @@ export const V2_CASES: Record<string, DiffCase> = {
       expect(ours.sts).toEqual([]);
     },
   },
+  "v2-api-version-ssl": {
+    env: v2Env,
+    sdk: async (ctx) => sdkV2({ ...here(ctx), apiVersion: "2011-06-15", sslEnabled: true }),
+    ours: async (ctx) => oursV2({ ...here(ctx), apiVersion: "2011-06-15", sslEnabled: true }),
+  },
+  "v2-ssl-disabled": {
+    env: v2Env,
+    sdk: async () => sdkV2({ region: "us-west-2", sslEnabled: false }),
+    ours: async () => oursV2({ region: "us-west-2", sslEnabled: false }),
+    differs: ({ sdk, ours }, expect) => {
+      // v2 goes to the global endpoint; ours refuses (STS answers over HTTPS only)
+      expect(sdk.refused).toEqual(["sts.amazonaws.com:443"]);
+      expect(ours.outcome).toMatchObject({ ok: false, error: { name: "ConfigurationError", message: expect.stringContaining("sslEnabled") } });
+      expect(ours.refused).toEqual([]);
+    },
+  },
+  "v2-custom-backoff": {
+    env: v2Env,
+    sdk: async (ctx) => sdkV2({ ...here(ctx), retryDelayOptions: { customBackoff: () => 10 } }),
+    ours: async (ctx) => oursV2({ ...here(ctx), retryDelayOptions: { customBackoff: () => 10 } }),
+    differs: ({ sdk, ours }, expect) => {
+      expect(sdk.outcome.ok).toBe(true);
+      expect(ours.outcome).toMatchObject({ ok: false, error: { name: "ConfigurationError", message: expect.stringContaining("retryDelayOptions.customBackoff") } });
+    },
+  },
   "v2-max-retries": {
     env: v2Env,
     arrange: (world) => void world.sts.faults.failNext(2, { code: "Throttling", action: "AssumeRoleWithWebIdentity" }),
