@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { IrsaWorld } from "@irsa/testing";
+import { runProcess } from "../../pack/run-process.js";
 import type { DiffCase, Outcome, SideContext, SideRun } from "./case-types.js";
 import { startRecordingProxy } from "./recording-proxy.js";
 
@@ -52,7 +52,7 @@ export async function runSide(id: string, diffCase: DiffCase, side: "sdk" | "our
       DIFF_CONTEXT: JSON.stringify(ctx),
       DIFF_REFUSED_LOG: refusedLog,
     };
-    const { stdout, stderr } = await spawnSide(env);
+    const { stdout, stderr } = await runProcess(process.execPath, ["--require", GUARD, "--import", "tsx", CHILD], { cwd: ROOT, env, timeoutMs: SIDE_DEADLINE_MS });
     const line = stdout.split("\n").find((text) => text.startsWith("DIFF-RESULT "));
     if (line === undefined) throw new Error(`case ${id}, ${side}: the side did not report\n${stdout}\n${stderr}`);
     const report = JSON.parse(line.slice("DIFF-RESULT ".length)) as { outcome: Outcome; unhandledRejections: number };
@@ -75,20 +75,4 @@ export async function runSide(id: string, diffCase: DiffCase, side: "sdk" | "our
     await proxy.close();
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-function spawnSide(env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--require", GUARD, "--import", "tsx", CHILD], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const deadline = setTimeout(() => child.kill("SIGKILL"), SIDE_DEADLINE_MS);
-    child.on("error", reject);
-    child.on("close", () => {
-      clearTimeout(deadline);
-      resolve({ stdout, stderr });
-    });
-  });
 }

@@ -128,8 +128,15 @@ function chainSource(
   const precedence = validatePrecedence(init.precedence);
   const env = seams.env ?? (() => process.env);
   let reportSkew: ((event: CredentialCacheEvent) => void) | undefined;
-  // In the SDK's order a web-identity profile wins over the IRSA variables, as fromIni runs before fromTokenFile.
-  const webIdentity = createWebIdentitySource(init, { ...prepared.seams, report: (event) => reportSkew?.(event), profileBeforeVariables: precedence === "sdk" });
+  let resetFailures: (() => void) | undefined;
+  // In the SDK's order a web-identity profile wins over the IRSA variables, as fromIni runs before
+  // fromTokenFile; a token rotated while a permanent failure is cached ends that cache.
+  const webIdentity = createWebIdentitySource(init, {
+    ...prepared.seams,
+    report: (event) => reportSkew?.(event),
+    profileBeforeVariables: precedence === "sdk",
+    tokenRotated: () => resetFailures?.(),
+  });
   const container = createContainerSource({ ...init.container, logger: init.logger }, { env, readFile: seams.readFile, fromHttp: seams.fromHttp });
   const imds = createImdsSource({ ...init.imds, logger: init.logger }, { env });
   const links: Record<ChainSourceName, Link> = {
@@ -243,8 +250,9 @@ function chainSource(
         ...(remembered !== undefined && { source: remembered.name }),
       }),
       // The web-identity source's own events (a measured clock skew) join the engine's fan-out.
-      attach: (reportToEngine) => {
+      attach: (reportToEngine, controls) => {
         reportSkew = reportToEngine;
+        resetFailures = controls.resetFailures;
       },
       observeCall: (identityProperties) => prepared.caller.observe(identityProperties),
     },

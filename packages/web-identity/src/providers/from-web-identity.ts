@@ -59,8 +59,14 @@ export function createWebIdentityProvider(init: FromWebIdentityInit, seams: WebI
     env: seams.env === undefined ? process.env : {}, // a seam is keyed by its identity (keyParts)
     build: () => {
       let report: ((event: CredentialCacheEvent) => void) | undefined;
+      let resetFailures: (() => void) | undefined;
       // Every module logs through the one safe logger (a throwing logger cannot fail a fetch).
-      const source = createWebIdentitySource(withSafeLogger(prepared.init), { ...prepared.seams, report: (event) => report?.(event) });
+      const source = createWebIdentitySource(withSafeLogger(prepared.init), {
+        ...prepared.seams,
+        report: (event) => report?.(event),
+        // kubelet rotated the token while a permanent failure was cached: the next call tries it
+        tokenRotated: () => resetFailures?.(),
+      });
       const fetch = async () => {
         await prepared.beforeFetch();
         return source();
@@ -72,8 +78,9 @@ export function createWebIdentityProvider(init: FromWebIdentityInit, seams: WebI
           close: () => source.close(),
           facts: () => source.info,
           // The source's own events (a measured clock skew) join the engine's fan-out.
-          attach: (reportToEngine) => {
+          attach: (reportToEngine, controls) => {
             report = reportToEngine;
+            resetFailures = controls.resetFailures;
           },
           observeCall: (identityProperties) => prepared.caller.observe(identityProperties),
         },

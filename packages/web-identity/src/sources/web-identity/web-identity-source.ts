@@ -5,9 +5,10 @@ import type {
   STSClientConfig,
 } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { resolveWebIdentityConfig, FALLBACK_REGION, type RegionSource, type ResolvedWebIdentityConfig } from "./config.js";
+import { resolveWebIdentityConfig, FALLBACK_REGION, INLINE_TOKEN_LABEL, type RegionSource, type ResolvedWebIdentityConfig } from "./config.js";
 import { StsRequestError, describeClaims } from "../../shared/errors.js";
 import { sdkErrorCompat } from "../../shared/sdk-error-compat.js";
+import { TokenRotationWatch } from "./token-rotation-watch.js";
 import type { Logger } from "../../shared/logger.js";
 import { assumeRoleChain, validateRoleChain, type RoleChainHop } from "../../sts/role-chain.js";
 import { generateRoleSessionName } from "./session-name.js";
@@ -90,6 +91,10 @@ export interface WebIdentitySourceSeams {
   report?: (event: SourceEvent) => void;
   /** The chain's SDK order: a web-identity profile wins over the IRSA variables (options still win). */
   profileBeforeVariables?: boolean;
+  /** Called when the token file changes while a permanent failure is cached (the provider ends its error cache). */
+  tokenRotated?: () => void;
+  /** How often the token file is looked at meanwhile. Default `TOKEN_ROTATION_POLL_MS` (2 s). */
+  tokenRotationPollMs?: number;
 }
 
 /** What the source learned on its last fetch, for `stats`. */
@@ -160,7 +165,26 @@ export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams:
     else process.emitWarning(message, { code: "IRSA_REGION_FROM_AWS_DEFAULT_REGION" });
   };
 
+  const rotation = new TokenRotationWatch(() => {
+    init.logger?.info?.("@irsa/web-identity: the token file changed while a failure was cached; the next call tries the new token");
+    seams.tokenRotated?.();
+  }, seams.tokenRotationPollMs);
+
+  // A permanent failure is cached by the engine; a rotation of the token file may end it, so the file is watched meanwhile.
   const fetchCredentials = async (): Promise<AwsCredentialIdentity> => {
+    let tokenFile: string | undefined;
+    try {
+      const credentials = await fetchOnce((path) => (tokenFile = path));
+      rotation.stop();
+      return credentials;
+    } catch (error) {
+      const permanent = (error as { recoverable?: unknown } | undefined)?.recoverable === false;
+      if (permanent && seams.tokenRotated !== undefined && tokenFile !== undefined && tokenFile !== INLINE_TOKEN_LABEL) rotation.watch(tokenFile);
+      throw error;
+    }
+  };
+
+  const fetchOnce = async (noteTokenFile: (path: string) => void): Promise<AwsCredentialIdentity> => {
     const config = resolveWebIdentityConfig(
       { ...init, clientConfig: init.clientConfig, hasStsClient: init.stsClient !== undefined, profileBeforeVariables: seams.profileBeforeVariables },
       env(),
@@ -172,6 +196,7 @@ export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams:
     if (config.regionSource === "env:AWS_DEFAULT_REGION") warnDefaultRegion(config.region);
     const client = await clients.client({ region: config.region, endpointFromEnv: config.endpointFromEnv });
 
+    noteTokenFile(config.webIdentityTokenFile);
     let token = await readToken(config.webIdentityTokenFile);
     let rereadAfterRejection = false;
     const torn = new TornTokenRetry(sleep);
@@ -253,7 +278,12 @@ export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams:
   // defineProperties, not Object.assign: assign would read the getter once and freeze `info`.
   return Object.defineProperties(fetchCredentials, {
     info: { get: () => info, enumerable: true },
-    close: { value: () => clients.destroy() },
+    close: {
+      value: () => {
+        rotation.stop();
+        clients.destroy();
+      },
+    },
   }) as WebIdentitySource;
 }
 
