@@ -88,6 +88,17 @@ export const NODE_PROVIDER_CHAIN_CASES: Record<string, DiffCase> = {
     ours: ourChain,
     observe: keyAndRole,
   },
+  "chain-source-profile-web-identity": {
+    env: (ctx) => ({ ...stsHere(ctx), AWS_PROFILE: "app" }),
+    files: (ctx) => ({
+      config:
+        `[profile app]\nrole_arn = arn:aws:iam::111122223333:role/app-role\nsource_profile = wi\nrole_session_name = app-session\n` +
+        webIdentityProfile(ctx),
+    }),
+    sdk: sdkChain,
+    ours: ourChain,
+    observe: (run) => ({ ...(keyAndRole(run) as object), actions: run.sts.map((request) => `${String(request.action)} ${String(request.roleArn)}`) }),
+  },
   "chain-profile-duration-seconds": {
     env: (ctx) => ({ ...stsHere(ctx), AWS_PROFILE: "wi" }),
     files: (ctx) => ({ config: webIdentityProfile(ctx, "duration_seconds = 1800\n") }),

@@ -179,6 +179,18 @@ export const V2_CASES: Record<string, DiffCase> = {
       expect(ours.outcome).toMatchObject({ ok: true, credentials: { role: expect.stringContaining("profile-role") } });
     },
   },
+  "v2-source-profile-chain": {
+    // AWS_PROFILE names a role whose source_profile is a web-identity profile: two hops
+    env: () => ({ AWS_SDK_LOAD_CONFIG: "1", AWS_PROFILE: "app" }),
+    files: (ctx) => ({
+      config:
+        `[profile app]\nrole_arn = arn:aws:iam::111122223333:role/app-role\nsource_profile = wi\nrole_session_name = app-session\n` +
+        `[profile wi]\nrole_arn = ${ctx.otherRoleArn}\nweb_identity_token_file = ${ctx.tokenFile}\n`,
+    }),
+    sdk: async (ctx) => sdkV2(here(ctx)),
+    ours: async (ctx) => oursV2(here(ctx)),
+    observe: (run) => ({ ...calls(run), role: run.outcome.ok && run.outcome.credentials?.role, actions: run.sts.map((request) => `${String(request.action)} ${String(request.roleArn)}`) }),
+  },
   "v2-invalid-token-retry": {
     env: v2Env,
     arrange: (world) => void world.sts.faults.failNext(1, { code: "InvalidIdentityToken", message: "Token is not valid", action: "AssumeRoleWithWebIdentity" }),

@@ -74,6 +74,8 @@ export interface ResolvedWebIdentityConfig {
   endpointFromEnv?: string;
   /** The role and token file came from a web-identity profile. */
   fromProfile: boolean;
+  /** Roles to assume after the web identity, from the active profile's `source_profile` chain (innermost first). */
+  profileRoleChain: ReadonlyArray<{ roleArn: string; roleSessionName?: string; externalId?: string }>;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -188,6 +190,13 @@ export function resolveWebIdentityConfig(init: WebIdentityConfigInit, env: Env):
     roleArn: role.value,
     webIdentityTokenFile: file.value,
     fromProfile,
+    profileRoleChain: fromProfile
+      ? (profile?.sourceChain ?? []).map((hop) => ({
+          roleArn: hop.role_arn,
+          ...(hop.role_session_name !== undefined && { roleSessionName: hop.role_session_name }),
+          ...(hop.external_id !== undefined && { externalId: hop.external_id }),
+        }))
+      : [],
     roleSessionName: sessionName?.value,
     durationSeconds: duration as number | undefined, // checked above
     ...region,

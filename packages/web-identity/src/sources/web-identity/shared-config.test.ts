@@ -96,6 +96,31 @@ describe("shared config files, through the SDK's loader", () => {
     expect(await roleOf(provider(env))).toBe(world.roleArn);
   });
 
+  it("a role profile whose source_profile chain ends in a web-identity profile: web identity, then AssumeRole per profile; a loop is a ConfigurationError naming it", async () => {
+    const base = "arn:aws:iam::111122223333:role/profile-role";
+    const app = "arn:aws:iam::111122223333:role/app-role";
+    world.sts.addRole({ roleArn: base, trust: { issuer: world.issuer, subjects: ["system:serviceaccount:default:app"] } });
+    world.sts.addRole({ roleArn: app, assumableBy: [base] });
+    const env = {
+      ...(await files(
+        `[profile app]\nregion = eu-west-3\nrole_arn = ${app}\nsource_profile = wi\nrole_session_name = app-session\n` +
+          `[profile wi]\nrole_arn = ${base}\nweb_identity_token_file = ${world.tokenFile.path}\n` +
+          "[profile loop-a]\nrole_arn = arn:aws:iam::111122223333:role/a\nsource_profile = loop-b\n" +
+          "[profile loop-b]\nrole_arn = arn:aws:iam::111122223333:role/b\nsource_profile = loop-a\n",
+      )),
+      AWS_PROFILE: "app",
+    };
+    expect(await loadProfileSettings(env)).toMatchObject({ name: "wi", region: "eu-west-3", role_arn: base, sourceChain: [{ profile: "app", role_arn: app, role_session_name: "app-session" }] });
+    const p = provider(env);
+    const set = await p();
+    expect(world.sts.issuedCredentials.get(set.accessKeyId)?.roleArn).toBe(app);
+    expect(world.sts.requests.map((request) => [request.action, request.roleArn])).toEqual([
+      ["AssumeRoleWithWebIdentity", base],
+      ["AssumeRole", app],
+    ]);
+    await expect(provider({ ...env, AWS_PROFILE: "loop-a" })()).rejects.toThrow(/loop-b.*loop|loop.*loop-a/);
+  });
+
   it("the credentials file merges with the config file as in the SDK; missing files are an empty profile", async () => {
     const env = await files("[default]\nregion = eu-west-3\n", "[default]\nregion = eu-north-1\n");
     expect(await loadProfileSettings(env)).toMatchObject({ name: "default", region: "eu-north-1" });

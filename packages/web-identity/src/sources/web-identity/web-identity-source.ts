@@ -189,7 +189,8 @@ export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams:
       { ...init, clientConfig: init.clientConfig, hasStsClient: init.stsClient !== undefined, profileBeforeVariables: seams.profileBeforeVariables },
       env(),
     );
-    const hops = validateRoleChain(init.roleChain);
+    // A profile's source_profile roles first (as v2 and fromIni assume them), then the option's.
+    const hops = [...validateRoleChain(config.profileRoleChain), ...validateRoleChain(init.roleChain)];
     const roleSessionName = config.roleSessionName ?? (generatedSessionName ??= generateRoleSessionName());
     info = { region: config.region, regionSource: config.regionSource, roleArn: config.roleArn, roleSessionName, ...(config.fromProfile && { fromProfile: true }) };
     if (config.regionSource === "fallback") warnFallbackRegion();
