@@ -44,6 +44,40 @@ export const FROM_TOKEN_FILE_CASES: Record<string, DiffCase> = {
     ours: async () => (await ourWebIdentity()).fromWebIdentity({ durationSeconds: "1800" as never })(),
     observe: (run) => ({ sent: assumeRequests(run).map((request) => request.durationSeconds), lifetime: run.outcome.ok && run.outcome.credentials?.lifetimeMinutes }),
   },
+  "duration-out-of-range": {
+    env: irsaEnv,
+    sdk: async () => (await sdkWebIdentity()).fromTokenFile({ durationSeconds: 60 })(),
+    ours: async () => (await ourWebIdentity()).fromWebIdentity({ durationSeconds: 60 })(),
+    differs: ({ sdk, ours }, expect) => {
+      // the SDK sends it and STS refuses; ours names the option and the range before any call
+      expect(assumeRequests(sdk).map((request) => request.durationSeconds)).toEqual(["60"]);
+      expect(sdk.outcome.ok).toBe(false);
+      expect(ours.outcome).toMatchObject({ ok: false, error: { name: "ConfigurationError", message: expect.stringMatching(/durationSeconds.*900/) } });
+      expect(ours.sts).toEqual([]);
+    },
+  },
+  "session-name-invalid": {
+    env: (ctx) => ({ ...irsaEnv(ctx), AWS_ROLE_SESSION_NAME: "my session" }),
+    sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),
+    ours: async () => (await ourWebIdentity()).fromWebIdentity()(),
+    differs: ({ sdk, ours }, expect) => {
+      expect(assumeRequests(sdk).map((request) => request.sessionName)).toEqual(["my session"]);
+      expect(sdk.outcome.ok).toBe(false);
+      expect(ours.outcome).toMatchObject({ ok: false, error: { name: "ConfigurationError", message: expect.stringContaining("AWS_ROLE_SESSION_NAME") } });
+      expect(ours.sts).toEqual([]);
+    },
+  },
+  "token-file-missing": {
+    env: (ctx) => ({ ...irsaEnv(ctx), AWS_WEB_IDENTITY_TOKEN_FILE: `${ctx.dir}/no-such-token` }),
+    sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),
+    ours: async () => (await ourWebIdentity()).fromWebIdentity()(),
+    differs: ({ sdk, ours }, expect) => {
+      // both fail before STS; ours says which variable names the file and what to check
+      expect(sdk.outcome).toMatchObject({ ok: false, error: { code: "ENOENT" } });
+      expect(ours.outcome).toMatchObject({ ok: false, error: { message: expect.stringContaining("AWS_WEB_IDENTITY_TOKEN_FILE") } });
+      expect([sdk.sts, ours.sts]).toEqual([[], []]);
+    },
+  },
   "duration-number": {
     env: irsaEnv,
     sdk: async () => (await sdkWebIdentity()).fromTokenFile({ durationSeconds: 900 })(),

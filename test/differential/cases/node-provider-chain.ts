@@ -14,6 +14,7 @@ const keyAndRole = (run: SideRun) => ({
   // a generated name differs by design (the "(no session name)" row); a named one must not
   sessionNames: assumeRequests(run).map((request) => (GENERATED_SESSION_NAME.test(request.sessionName ?? "") ? "(generated)" : request.sessionName)),
   refused: run.refused,
+  asked: { container: run.asked.container > 0, imds: run.asked.imds > 0 },
 });
 const webIdentityProfile = (ctx: SideContext, extra = "") =>
   `[profile wi]\nrole_arn = ${ctx.otherRoleArn}\nweb_identity_token_file = ${ctx.tokenFile}\nrole_session_name = profile-session\n${extra}`;
@@ -142,6 +143,42 @@ export const NODE_PROVIDER_CHAIN_CASES: Record<string, DiffCase> = {
       expect(sdk.refused).toContain("169.254.169.254:80");
       expect(ours.outcome).toMatchObject({ ok: false, error: { name: "ConfigurationError", message: expect.stringContaining("AWS_WEB_IDENTITY_TOKEN_FILE") } });
       expect(ours.refused).toEqual([]);
+    },
+  },
+  "chain-container-credentials": {
+    env: (ctx) => ({ AWS_REGION: "us-east-1", AWS_CONTAINER_CREDENTIALS_FULL_URI: ctx.container.fullUri, AWS_CONTAINER_AUTHORIZATION_TOKEN: ctx.container.authorizationToken }),
+    sdk: sdkChain,
+    ours: ourChain,
+    observe: keyAndRole,
+  },
+  "chain-container-token-file": {
+    env: (ctx) => ({ AWS_REGION: "us-east-1", AWS_CONTAINER_CREDENTIALS_FULL_URI: ctx.container.fullUri, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: `${ctx.dir}/container-token` }),
+    files: (ctx) => ({ "container-token": ctx.container.authorizationToken }),
+    sdk: sdkChain,
+    ours: ourChain,
+    observe: keyAndRole,
+  },
+  "chain-container-and-irsa": {
+    env: (ctx) => ({ ...irsaEnv(ctx), AWS_CONTAINER_CREDENTIALS_FULL_URI: ctx.container.fullUri, AWS_CONTAINER_AUTHORIZATION_TOKEN: ctx.container.authorizationToken }),
+    sdk: sdkChain,
+    ours: ourChain,
+    observe: keyAndRole,
+  },
+  "chain-imds": {
+    env: (ctx) => ({ AWS_REGION: "us-east-1", AWS_EC2_METADATA_SERVICE_ENDPOINT: ctx.imdsEndpoint }),
+    sdk: sdkChain,
+    ours: ourChain,
+    observe: keyAndRole,
+  },
+  "chain-imds-disabled": {
+    env: (ctx) => ({ AWS_REGION: "us-east-1", AWS_EC2_METADATA_SERVICE_ENDPOINT: ctx.imdsEndpoint, AWS_EC2_METADATA_DISABLED: "true" }),
+    sdk: sdkChain,
+    ours: ourChain,
+    // both fail without asking the IMDS that is there
+    differs: ({ sdk, ours }, expect) => {
+      expect([sdk.outcome.ok, ours.outcome.ok]).toEqual([false, false]);
+      expect([sdk.asked.imds, ours.asked.imds, sdk.refused.length, ours.refused.length]).toEqual([0, 0, 0, 0]);
+      expect(ours.outcome).toMatchObject({ error: { name: "CredentialChainError", message: expect.stringContaining("AWS_EC2_METADATA_DISABLED") } });
     },
   },
   "chain-nothing-configured": {

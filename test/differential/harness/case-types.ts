@@ -15,6 +15,10 @@ export interface SideContext {
   readonly dir: string;
   /** The world's current token (for the cases that give a token by value). */
   readonly token: string;
+  /** A container-credentials endpoint on loopback and the Authorization value it expects. */
+  readonly container: { readonly fullUri: string; readonly authorizationToken: string };
+  /** A local IMDS (AWS_EC2_METADATA_SERVICE_ENDPOINT). */
+  readonly imdsEndpoint: string;
 }
 
 /** A set of credentials as a side reports it: no secrets. */
@@ -49,6 +53,8 @@ export interface SideRun {
   readonly sts: readonly RecordedStsRequest[];
   /** Non-loopback connections refused by the guard (`host:port`): where the side would have gone. */
   readonly refused: readonly string[];
+  /** Requests the local container-credentials endpoint and IMDS got from the side. */
+  readonly asked: { readonly container: number; readonly imds: number };
   /** Lines the side wrote to stderr (warnings). */
   readonly stderr: readonly string[];
   /** Rejections no one handled in the side's process. */
@@ -92,5 +98,6 @@ export function defaultObservation(run: SideRun): unknown {
     outcome: outcome.ok ? { role: outcome.credentials?.role, value: outcome.value } : { error: outcome.error.causeName ?? outcome.error.name },
     actions: run.sts.map((request) => request.action),
     refused: run.refused,
+    asked: { container: run.asked.container > 0, imds: run.asked.imds > 0 },
   };
 }

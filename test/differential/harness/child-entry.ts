@@ -20,7 +20,7 @@ function summarizeError(error: unknown): ErrorSummary {
   const metadata = e.$metadata as { httpStatusCode?: number } | undefined;
   return {
     name: String(e.name ?? typeof error),
-    message: String(e.message ?? error).slice(0, 400),
+    message: String(e.message ?? error).slice(0, 2_000),
     ...(typeof e.code === "string" && { code: e.code }),
     ...(typeof e.cause?.name === "string" && { causeName: e.cause.name }),
     ...(metadata?.httpStatusCode !== undefined && { httpStatusCode: metadata.httpStatusCode }),

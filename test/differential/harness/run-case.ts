@@ -20,11 +20,20 @@ export interface CaseWorld {
   readonly world: IrsaWorld;
   /** A second role the world's token is trusted for. */
   readonly otherRoleArn: string;
+  /** A container-credentials endpoint (EKS Pod Identity / ECS style) on loopback. */
+  readonly container: { readonly fullUri: string; readonly authorizationToken: string };
+  /** A local IMDS: the value for AWS_EC2_METADATA_SERVICE_ENDPOINT. */
+  readonly imdsEndpoint: string;
+  /** Requests the container endpoint and the IMDS got since `resetOthers()`. */
+  askedOthers(): { container: number; imds: number };
+  resetOthers(): void;
 }
 
 /** Runs one side of `diffCase` in a fresh process, against `world` behind a recording proxy. */
-export async function runSide(id: string, diffCase: DiffCase, side: "sdk" | "ours", { world, otherRoleArn }: CaseWorld): Promise<SideRun> {
+export async function runSide(id: string, diffCase: DiffCase, side: "sdk" | "ours", caseWorld: CaseWorld): Promise<SideRun> {
+  const { world, otherRoleArn, container, imdsEndpoint } = caseWorld;
   world.sts.reset();
+  caseWorld.resetOthers();
   const proxy = await startRecordingProxy(world.sts.endpoint);
   const dir = await mkdtemp(join(tmpdir(), `diff-${id}-${side}-`));
   try {
@@ -35,6 +44,8 @@ export async function runSide(id: string, diffCase: DiffCase, side: "sdk" | "our
       stsEndpoint: proxy.endpoint,
       dir,
       token: await readFile(world.tokenFile.path, "utf8"),
+      container,
+      imdsEndpoint,
     };
     for (const [name, contents] of Object.entries(diffCase.files?.(ctx) ?? {})) await writeFile(join(dir, name), contents, { mode: 0o600 });
     diffCase.arrange?.(world);
@@ -66,6 +77,7 @@ export async function runSide(id: string, diffCase: DiffCase, side: "sdk" | "our
       outcome,
       sts: [...proxy.requests],
       refused: [...new Set(refused)],
+      asked: caseWorld.askedOthers(),
       stderr: stderr.split("\n").filter((text) => text.trim() !== ""),
       unhandledRejections: report.unhandledRejections,
       printedToken: `${stdout}${stderr}`.includes(ctx.token.trim()),
