@@ -71,23 +71,6 @@ const shares = new FinalizationRegistry<Share>((share) => {
   share.engine.releaseShare();
 });
 
-/**
- * Providers with a call in flight, held strongly until the call settles. Without this,
- * `await fromWebIdentity()()` drops the provider while its fetch is under way, and a garbage
- * collection in the middle closes the engine and the socket of that very fetch.
- */
-const calling = new Map<object, number>();
-function holdWhileCalling<T>(provider: object, call: Promise<T>): Promise<T> {
-  calling.set(provider, (calling.get(provider) ?? 0) + 1);
-  const settled = () => {
-    const left = (calling.get(provider) ?? 1) - 1;
-    if (left > 0) calling.set(provider, left);
-    else calling.delete(provider);
-  };
-  call.then(settled, settled);
-  return call;
-}
-
 /** A provider on the engine of its configuration: the registered one, or a new one. */
 export function sharedProvider<Facts extends object = object>(spec: SharedProviderInit<Facts>): ProviderWith<Facts> {
   const options = resolveCacheOptions(spec.init);
@@ -97,7 +80,7 @@ export function sharedProvider<Facts extends object = object>(spec: SharedProvid
     : create(() => {});
   engine.retain();
   const share: Share = { engine, detach: engine.observe(observerOf(spec.init)) };
-  const provider = ((identityProperties?: Record<string, unknown>) => holdWhileCalling(provider, engine.get(identityProperties))) as ProviderWith<Facts>;
+  const provider = ((identityProperties?: Record<string, unknown>) => engine.get(identityProperties)) as ProviderWith<Facts>;
   let closed = false;
   Object.defineProperties(provider, {
     refresh: { value: () => engine.refresh(), enumerable: true },

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { CachedCredentialProvider, CredentialCacheEvent, CredentialCacheOptions } from "./cache-types.js";
 import { DEFAULT_JITTER } from "./cache-options.js";
 import { ConfigurationError, IrsaCredentialsError, markNonRecoverable } from "../shared/errors.js";
-import { withCredentialCache } from "./cached-provider.js";
+import { cachedProvider, withCredentialCache } from "./cached-provider.js";
 import { ScriptedSource, credentialSet, recordingLogger, settle, track } from "@irsa/testing";
 
 const MINUTE = 60_000;
@@ -441,6 +441,20 @@ describe("the proactive timer", () => {
     source.succeed(credentialSet("B", Date.now() + HOUR));
     await settle();
     expect(vi.getTimerCount()).toBe(0); // no timer after close
+  });
+
+  it("close() during a refresh lets it finish; what the source holds is released when it ends", async () => {
+    const source = new ScriptedSource();
+    let released = 0;
+    const provider = cachedProvider(source.provider, { random: () => 0, proactive: false }, { close: () => void released++ });
+    const call = provider();
+    await settle();
+    expect(source.calls).toBe(1);
+    provider.close(); // also what a collected last provider does
+    expect(released).toBe(0); // the fetch still uses its client and socket
+    source.succeed(credentialSet("A", Date.now() + HOUR));
+    await expect(call).resolves.toMatchObject({ accessKeyId: "ASIAA" });
+    expect(released).toBe(1);
   });
 
   it("re-checks the clock when it fires late (a frozen process) or early", async () => {

@@ -234,7 +234,9 @@ export class RefreshEngine {
   close(): void {
     this.closed = true;
     this.timer.clear();
-    this.release();
+    // A refresh under way keeps what it uses (its STS client and socket) until it ends, and run()
+    // or lateAnswer() releases it then: closing, or dropping the last provider, never aborts a call.
+    if (!this.mutex.isLocked() && !this.abandoned) this.release();
   }
 
   stats(): CredentialCacheStats {
