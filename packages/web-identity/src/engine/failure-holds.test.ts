@@ -1,30 +1,12 @@
 // A bounded source (STS) call rate in every state: each finding of issue 13 injected, the
 // source calls counted exactly on the injected clock.
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ScriptedSource, credentialSet, seededRandom, settle } from "@irsa/testing";
-import type { CachedCredentialProvider, CredentialCacheOptions } from "./cache-types.js";
-import { withCredentialCache } from "./cached-provider.js";
+import type { CachedCredentialProvider } from "./cache-types.js";
+import { HOUR, MINUTE, T0, useEngineClock } from "./engine-test-clock.js";
 import { markNonRecoverable } from "../shared/errors.js";
 
-const T0 = Date.UTC(2030, 0, 1);
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const providers: CachedCredentialProvider[] = [];
-
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
-  vi.setSystemTime(T0);
-});
-afterEach(() => {
-  for (const provider of providers.splice(0)) provider.close();
-  vi.useRealTimers();
-});
-
-function cache(source: ScriptedSource, options: CredentialCacheOptions = {}): CachedCredentialProvider {
-  const provider = withCredentialCache(source.provider, { proactive: false, ...options });
-  providers.push(provider);
-  return provider;
-}
+const { cache } = useEngineClock();
 
 const idpDown = () => new Error("IDPCommunicationError: the identity provider did not answer");
 const accessDenied = () => markNonRecoverable(Object.assign(new Error("AccessDenied: not authorized"), { code: "AccessDenied" }));

@@ -1,17 +1,14 @@
 import { inspect } from "node:util";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { CachedCredentialProvider, CredentialCacheEvent, CredentialCacheOptions } from "./cache-types.js";
 import { DEFAULT_JITTER } from "./cache-options.js";
 import { ConfigurationError, IrsaCredentialsError, markNonRecoverable } from "../shared/errors.js";
 import { cachedProvider, withCredentialCache } from "./cached-provider.js";
+import { HOUR, MINUTE, T0, useEngineClock } from "./engine-test-clock.js";
 import { ScriptedSource, credentialSet, recordingLogger, settle, track } from "@irsa/testing";
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
 
 // A one-hour set received at T0: advisory window 15 min, mandatory 60 s. With random() = 0 the
 // refresh instant is the start of the advisory window, backoffs last 300 s, error caches 1 s.
-const T0 = Date.UTC(2030, 0, 1);
 const EXPIRES = T0 + HOUR;
 const REFRESH_AT = EXPIRES - 15 * MINUTE;
 const MANDATORY_AT = EXPIRES - MINUTE;
@@ -19,23 +16,7 @@ const BACKOFF = 300_000;
 /** The first recovery backoff with random() = 0: half of 1 s. */
 const RECOVERY_FIRST = 500;
 
-const providers: CachedCredentialProvider[] = [];
-
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
-  vi.setSystemTime(T0);
-});
-
-afterEach(() => {
-  for (const provider of providers.splice(0)) provider.close();
-  vi.useRealTimers();
-});
-
-function cache(source: ScriptedSource, options: CredentialCacheOptions = {}): CachedCredentialProvider {
-  const provider = withCredentialCache(source.provider, { random: () => 0, proactive: false, ...options });
-  providers.push(provider);
-  return provider;
-}
+const { cache } = useEngineClock({ random: () => 0 });
 
 /** An engine holding set A (one hour, received at T0). */
 async function primed(options: CredentialCacheOptions = {}) {

@@ -1,25 +1,15 @@
 // The deadline of every refresh: a source that never settles cannot hang a caller, and cannot
 // pile up calls (at most one abandoned call per engine).
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ScriptedSource, credentialSet, settle, track } from "@irsa/testing";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import type { CachedCredentialProvider, CredentialCacheEvent } from "./cache-types.js";
+import type { CredentialCacheEvent } from "./cache-types.js";
 import { DEFAULT_REFRESH_TIMEOUT_MS } from "./cache-options.js";
 import { withCredentialCache } from "./cached-provider.js";
+import { HOUR, T0, useEngineClock } from "./engine-test-clock.js";
 import { RefreshTimeoutError } from "./refresh-timeout.js";
 
-const T0 = Date.UTC(2030, 0, 1);
-const HOUR = 3_600_000;
-const providers: CachedCredentialProvider[] = [];
-
-beforeEach(() => {
-  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
-  vi.setSystemTime(T0);
-});
-afterEach(() => {
-  for (const provider of providers.splice(0)) provider.close();
-  vi.useRealTimers();
-});
+const { providers } = useEngineClock();
 
 describe("the refresh deadline", () => {
   it("withCredentialCache(() => new Promise(() => {})): every waiter gets a RefreshTimeout after the deadline; one source call in all", async () => {
