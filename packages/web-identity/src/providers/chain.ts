@@ -107,14 +107,13 @@ export function fromWebIdentityChain(init: FromWebIdentityChainInit = {}): WebId
 export function createWebIdentityChainProvider(given: FromWebIdentityChainInit, seams: WebIdentityChainSeams = {}): WebIdentityChainProvider {
   // Options are checked per provider, so a bad one fails at construction, shared engine or not.
   const prepared = prepareWebIdentitySource(given, seams, CHAIN_OPTIONS, "fromWebIdentityChain");
-  validateFallbacks(given.fallbacks);
-  validatePrecedence(given.precedence);
+  const order = { fallbacks: validateFallbacks(given.fallbacks), precedence: validatePrecedence(given.precedence) };
   return sharedProvider({
     kind: "fromWebIdentityChain",
     init: given,
     keyParts: [seams],
     env: seams.env === undefined ? process.env : {}, // a seam is keyed by its identity (keyParts)
-    build: () => chainSource(prepared, seams),
+    build: () => chainSource(prepared, seams, order),
   });
 }
 
@@ -122,10 +121,9 @@ export function createWebIdentityChainProvider(given: FromWebIdentityChainInit, 
 function chainSource(
   prepared: PreparedSource<FromWebIdentityChainInit>,
   seams: WebIdentityChainSeams,
+  { fallbacks, precedence }: { fallbacks: ReturnType<typeof validateFallbacks>; precedence: ChainPrecedence },
 ): { source: () => Promise<AwsCredentialIdentity>; extension: CachedProviderExtension<Omit<WebIdentityChainProviderStats, keyof CredentialCacheStats>> } {
   const init = withSafeLogger(prepared.init);
-  const fallbacks = validateFallbacks(init.fallbacks);
-  const precedence = validatePrecedence(init.precedence);
   const env = seams.env ?? (() => process.env);
   let reportSkew: ((event: CredentialCacheEvent) => void) | undefined;
   let resetFailures: (() => void) | undefined;
