@@ -91,6 +91,7 @@ export const ROWS: readonly Row[] = [
   { from: V2, setting: "AWS_SDK_LOAD_CONFIG=1 with a web-identity profile", status: "same", note: "the profile's role", cases: ["v2-load-config"] },
   { from: V2, setting: "AWS_PROFILE: a role whose source_profile chain ends in a web-identity profile", status: "same", note: "web identity, then each role of the chain with AssumeRole (role_session_name, external_id of each profile)", cases: ["v2-source-profile-chain"] },
   { from: V2, setting: "a web-identity profile without AWS_SDK_LOAD_CONFIG", status: "different", note: "ours reads the config file always, as v3; v2 fails", cases: ["v2-without-load-config"] },
+  { from: V2, setting: "STS error (err.code)", status: "different", note: "the same err.code (AccessDenied...); ours is a StsRequestError whose message says what to fix, with `$metadata` and the SDK's exception as `cause`", cases: ["v2-sts-error"] },
   { from: V2, setting: "InvalidIdentityToken", status: "same", note: "retried once with a fresh read of the file; the same bytes rejected twice are final", cases: ["v2-invalid-token-retry"] },
   { from: V2, setting: "IDPCommunicationError", status: "different", note: "ours retries it (the IdP was unreachable); v2 means to but tests for a code STS never sends", cases: ["v2-idp-communication-error"] },
 ];

@@ -191,6 +191,18 @@ export const V2_CASES: Record<string, DiffCase> = {
     ours: async (ctx) => oursV2(here(ctx)),
     observe: (run) => ({ ...calls(run), role: run.outcome.ok && run.outcome.credentials?.role, actions: run.sts.map((request) => `${String(request.action)} ${String(request.roleArn)}`) }),
   },
+  "v2-sts-error": {
+    env: v2Env,
+    arrange: (world) => void world.sts.faults.failNext(5, { code: "AccessDenied", action: "AssumeRoleWithWebIdentity" }),
+    sdk: async (ctx) => sdkV2(here(ctx)),
+    ours: async (ctx) => oursV2(here(ctx)),
+    differs: ({ sdk, ours }, expect) => {
+      // what v2-era code reads, err.code, is the same; the name and message are ours (they say what to fix)
+      expect(sdk.outcome).toMatchObject({ ok: false, error: { code: "AccessDenied" } });
+      expect(ours.outcome).toMatchObject({ ok: false, error: { code: "AccessDenied", causeName: "AccessDenied", httpStatusCode: 403 } });
+      expect([assumeRequests(sdk).length, assumeRequests(ours).length]).toEqual([1, 1]);
+    },
+  },
   "v2-invalid-token-retry": {
     env: v2Env,
     arrange: (world) => void world.sts.faults.failNext(1, { code: "InvalidIdentityToken", message: "Token is not valid", action: "AssumeRoleWithWebIdentity" }),
