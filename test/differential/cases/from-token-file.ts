@@ -181,6 +181,19 @@ export const FROM_TOKEN_FILE_CASES: Record<string, DiffCase> = {
     ours: async (ctx) => callClientWith(ctx, (await ourWebIdentity()).fromWebIdentity(), { userAgentAppId: "checkout-service" }),
     observe: (run) => run.sts.map((request) => `${String(request.action)} app/${String(request.appId)}`),
   },
+  "init-logger": {
+    env: irsaEnv,
+    sdk: async (ctx) => {
+      const { logger, lines } = textLogger();
+      await (await sdkWebIdentity()).fromTokenFile({ logger: logger as never })();
+      return { debugged: lines.length > 0, tokenLogged: lines.join("\n").includes(ctx.token.trim()) };
+    },
+    ours: async (ctx) => {
+      const { logger, lines } = textLogger();
+      await (await ourWebIdentity()).fromWebIdentity({ logger })();
+      return { debugged: lines.length > 0, tokenLogged: lines.join("\n").includes(ctx.token.trim()) };
+    },
+  },
   "caller-logger": {
     // the calling client's logger becomes the STS client's (as in the SDK's role assumer); its filters keep the token out
     env: irsaEnv,
@@ -277,6 +290,13 @@ export const FROM_TOKEN_FILE_CASES: Record<string, DiffCase> = {
     },
   },
 };
+
+/** A logger that keeps every line it is given, at any level. */
+function textLogger() {
+  const lines: string[] = [];
+  const keep = (...content: unknown[]) => void lines.push(content.map((part) => (typeof part === "string" ? part : JSON.stringify(part))).join(" "));
+  return { logger: { debug: keep, info: keep, warn: keep, error: keep }, lines };
+}
 
 /** A v3 client logger that keeps what the SDK's logger middleware tells it at info. */
 function recordingLogger() {
