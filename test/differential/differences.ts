@@ -49,7 +49,7 @@ export const ROWS: readonly Row[] = [
   { from: T, setting: "userAgentAppId of parentClientConfig or of the calling client", status: "same", note: "the STS call's user agent carries the same app/ id", cases: ["parent-client-config-app-id", "caller-app-id"] },
   { from: T, setting: "logger", status: "same", note: "gets the provider's own debug lines (ours: prefixed [irsa-credentials], also info and warn), never the token", cases: ["init-logger"] },
   { from: T, setting: "logger of the calling client", status: "same", note: "becomes the STS client's logger, as in the SDK (the SDK's filters keep the token out)", cases: ["caller-logger"] },
-  { from: T, setting: "calling client's region, with AWS_REGION set", status: "different", note: "ours: AWS_REGION (the pod's region stays authoritative); SDK: the calling client's. First caller decides.", cases: ["caller-region-with-aws-region"] },
+  { from: T, setting: "calling client's region, with AWS_REGION set", status: "different", note: "ours: AWS_REGION (the pod's region stays authoritative), said once to the logger at info; SDK: the calling client's. First caller decides.", cases: ["caller-region-with-aws-region"] },
   { from: T, setting: "calling client's region, no AWS_REGION", status: "same", note: "STS in the calling client's region", cases: ["caller-region-alone"] },
   { from: T, setting: "calling client's requestHandler", status: "same", note: "carries the STS call when clientConfig has none; never closed by us", cases: ["caller-request-handler"] },
   { from: T, setting: "unknown option", status: "different", note: "ConfigurationError naming it (a typo never passes); the SDK ignores it", cases: ["unknown-option"] },

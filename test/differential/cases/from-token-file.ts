@@ -212,10 +212,12 @@ export const FROM_TOKEN_FILE_CASES: Record<string, DiffCase> = {
     // AWS_REGION and a calling client of another region; STS goes where each side decides
     env: (ctx) => ({ ...irsaEnvNoEndpoint(ctx), AWS_REGION: "us-west-2" }),
     sdk: async (ctx) => callClientWith(ctx, (await sdkWebIdentity()).fromTokenFile()),
-    ours: async (ctx) => callClientWith(ctx, (await ourWebIdentity()).fromWebIdentity()),
+    ours: async (ctx) => callClientWith(ctx, (await ourWebIdentity()).fromWebIdentity({ logger: { info: (line: string) => console.error(line) } })),
     differs: ({ sdk, ours }, expect) => {
       expect(sdk.refused).toEqual(["sts.eu-central-1.amazonaws.com:443"]);
       expect(ours.refused).toEqual(["sts.us-west-2.amazonaws.com:443"]);
+      // said once, to a logger that listens at info
+      expect(ours.stderr.filter((line) => line.includes("the calling client is in eu-central-1"))).toHaveLength(1);
     },
   },
   "caller-region-alone": {

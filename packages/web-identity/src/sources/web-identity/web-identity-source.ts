@@ -14,6 +14,7 @@ import { assumeRoleChain, validateRoleChain, type RoleChainHop } from "../../sts
 import { generateRoleSessionName } from "./session-name.js";
 import { resolveStsAttemptPolicy, runStsAttempts, type StsRetryOptions } from "../../sts/sts-attempts.js";
 import { StsClientHolder, assumeRoleWithWebIdentity } from "../../sts/sts-client.js";
+import { stsClientExtrasOf } from "../../sts/client-extras.js";
 import { AnswerFacts } from "../../sts/answer-facts.js";
 import { checkStsAnswer } from "../../sts/answer-validation.js";
 import { describeOtherRole } from "../../sts/assumed-role-check.js";
@@ -165,6 +166,18 @@ export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams:
     else process.emitWarning(message, { code: "IRSA_REGION_FROM_AWS_DEFAULT_REGION" });
   };
 
+  let saidCallerRegion = false;
+  // Where the SDK would go elsewhere (it puts the calling client's region before AWS_REGION): said once, at info.
+  const sayCallerRegion = (config: ResolvedWebIdentityConfig) => {
+    const callerRegion = stsClientExtrasOf(init.clientConfig)?.caller?.region;
+    if (saidCallerRegion || callerRegion === undefined || !config.regionSource.startsWith("env:") || callerRegion === config.region) return;
+    saidCallerRegion = true;
+    init.logger?.info?.(
+      `@irsa/web-identity: calling STS in ${String(config.region)} (${config.regionSource.slice(4)}); the calling client is in ${callerRegion}, ` +
+        "whose STS the AWS SDK's own provider would call. Set `region` to choose another.",
+    );
+  };
+
   const rotation = new TokenRotationWatch(() => {
     init.logger?.info?.("@irsa/web-identity: the token file changed while a failure was cached; the next call tries the new token");
     seams.tokenRotated?.();
@@ -195,6 +208,7 @@ export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams:
     info = { region: config.region, regionSource: config.regionSource, roleArn: config.roleArn, roleSessionName, ...(config.fromProfile && { fromProfile: true }) };
     if (config.regionSource === "fallback") warnFallbackRegion();
     if (config.regionSource === "env:AWS_DEFAULT_REGION") warnDefaultRegion(config.region);
+    sayCallerRegion(config);
     const client = await clients.client({ region: config.region, endpointFromEnv: config.endpointFromEnv });
 
     noteTokenFile(config.webIdentityTokenFile);
