@@ -34,6 +34,12 @@ export type WebIdentityCredentialsInit = FromWebIdentityInit;
 export class WebIdentityCredentials extends ProviderCredentials<WebIdentityCredentialProvider> {
   constructor(init: WebIdentityCredentialsInit = {}, clientConfig?: V2StsClientConfig) {
     const mapped = fromV2StsConfig(clientConfig, init);
+    if (v2WouldCallGlobalEndpoint(clientConfig)) {
+      init.logger?.info?.(
+        "@irsa/aws-sdk-v2: v2's TokenFileWebIdentityCredentials would call the global STS endpoint (sts.amazonaws.com) here; " +
+          'this adapter calls the region\'s, as v3 does. Give `stsRegionalEndpoints: "regional"` to say so, or an `endpoint`.',
+      );
+    }
     const globalRegion = typeof AWS.config.region === "string" && AWS.config.region !== "" ? AWS.config.region : undefined;
     super(fromWebIdentity(globalRegion !== undefined && mapped.parentClientConfig === undefined && mapped.stsClient === undefined && mapped.roleAssumerWithWebIdentity === undefined
       ? { ...mapped, parentClientConfig: { region: globalRegion } }
@@ -49,4 +55,11 @@ export class WebIdentityCredentials extends ProviderCredentials<WebIdentityCrede
   close(): void {
     this.provider.close();
   }
+}
+
+/** v2's default (`stsRegionalEndpoints: "legacy"`) sends STS calls to the global endpoint unless told otherwise. */
+function v2WouldCallGlobalEndpoint(config: V2StsClientConfig | undefined): boolean {
+  if (config?.endpoint !== undefined || config?.stsRegionalEndpoints !== undefined) return false;
+  const fromEnv = (name: string) => (process.env[name] ?? "").trim();
+  return fromEnv("AWS_STS_REGIONAL_ENDPOINTS") !== "regional" && fromEnv("AWS_ENDPOINT_URL_STS") === "" && fromEnv("AWS_ENDPOINT_URL") === "";
 }

@@ -14,7 +14,8 @@ async function sdkV2(config: V2Config): Promise<unknown> {
 }
 async function oursV2(config: V2Config, after?: () => void): Promise<unknown> {
   const { WebIdentityCredentials } = await import("@irsa/aws-sdk-v2");
-  const credentials = new WebIdentityCredentials({}, config as never);
+  // a logger listening at info, its lines on stderr (where a case can look for them)
+  const credentials = new WebIdentityCredentials({ logger: { info: (line: string) => console.error(line) } }, config as never);
   try {
     await credentials.getPromise();
     return credentials;
@@ -36,9 +37,10 @@ export const V2_CASES: Record<string, DiffCase> = {
     sdk: async () => sdkV2({ region: "eu-central-1" }),
     ours: async () => oursV2({ region: "eu-central-1" }),
     differs: ({ sdk, ours }, expect) => {
-      // v2's default is the global endpoint ("legacy"); ours the region's, as v3
+      // v2's default is the global endpoint ("legacy"); ours the region's, as v3, and says so once
       expect(sdk.refused).toEqual(["sts.amazonaws.com:443"]);
       expect(ours.refused).toEqual(["sts.eu-central-1.amazonaws.com:443"]);
+      expect(ours.stderr.filter((line) => line.includes("would call the global STS endpoint"))).toHaveLength(1);
     },
   },
   "v2-endpoint-url-variable": {
