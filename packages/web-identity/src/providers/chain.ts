@@ -22,7 +22,7 @@ import { StsClientHolder } from "../sts/sts-client.js";
 import { createWebIdentitySource, type WebIdentitySourceSeams } from "../sources/web-identity/web-identity-source.js";
 import { CHAIN_OPTIONS } from "./known-options.js";
 import { trySdkEarlyLinks, validatePrecedence, type ChainPrecedence } from "./sdk-order-chain.js";
-import { prepareWebIdentitySource, tokenFromEnvironment, type PreparedSource } from "./sdk-options.js";
+import { prepareWebIdentitySource, webIdentityOrigin, type PreparedSource } from "./sdk-options.js";
 import { taggedSource } from "../sts/credential-features.js";
 
 /** The sources a chain may fall back to after web identity. */
@@ -138,7 +138,7 @@ function chainSource(
   const container = createContainerSource({ ...init.container, logger: init.logger }, { env, readFile: seams.readFile, fromHttp: seams.fromHttp });
   const imds = createImdsSource({ ...init.imds, logger: init.logger }, { env });
   const links: Record<ChainSourceName, Link> = {
-    webIdentity: { name: "webIdentity", fetch: taggedSource(async () => (await prepared.beforeFetch(), webIdentity()), () => ({ fromEnvironment: tokenFromEnvironment(init, env()), fromProfile: webIdentity.info.fromProfile, assumedBySts: init.roleAssumerWithWebIdentity === undefined })), finalOnceConfigured: true, needsRoleChain: false },
+    webIdentity: { name: "webIdentity", fetch: taggedSource(async () => (await prepared.beforeFetch(), webIdentity()), webIdentityOrigin(init, env, webIdentity)), finalOnceConfigured: true, needsRoleChain: false },
     container: { name: "container", fetch: () => container(), finalOnceConfigured: true, needsRoleChain: true },
     imds: { name: "imds", fetch: () => imds(), finalOnceConfigured: false, needsRoleChain: true },
   };

@@ -5,7 +5,7 @@ import { withSafeLogger } from "../shared/logger.js";
 import { createWebIdentitySource, type WebIdentitySourceInit, type WebIdentitySourceSeams } from "../sources/web-identity/web-identity-source.js";
 import { FROM_WEB_IDENTITY_OPTIONS } from "./known-options.js";
 import { taggedSource } from "../sts/credential-features.js";
-import { prepareWebIdentitySource, tokenFromEnvironment, type SdkCompatibleOptions } from "./sdk-options.js";
+import { prepareWebIdentitySource, webIdentityOrigin, type SdkCompatibleOptions } from "./sdk-options.js";
 
 /**
  * Options of `fromWebIdentity`: the web-identity settings (each falls back to the environment
@@ -73,7 +73,7 @@ export function createWebIdentityProvider(init: FromWebIdentityInit, seams: WebI
       };
       const env = seams.env ?? (() => process.env);
       return {
-        source: taggedSource(fetch, () => ({ fromEnvironment: tokenFromEnvironment(init, env()), fromProfile: source.info.fromProfile, assumedBySts: init.roleAssumerWithWebIdentity === undefined })),
+        source: taggedSource(fetch, webIdentityOrigin(init, env, source)),
         extension: {
           close: () => source.close(),
           facts: () => source.info,

@@ -2,6 +2,7 @@ import type { Pluggable } from "@smithy/types";
 import { ConfigurationError } from "../shared/errors.js";
 import { CallerClientConfig, type ParentClientConfig } from "../sts/caller-client-config.js";
 import { withStsClientExtras } from "../sts/client-extras.js";
+import type { WebIdentityOrigin } from "../sts/credential-features.js";
 import { roleAssumerClient, type RoleAssumerWithWebIdentity } from "../sts/role-assumer-client.js";
 import { INLINE_TOKEN_LABEL } from "../sources/web-identity/config.js";
 import { loadProfileSettings, type ProfileSettings } from "../sources/web-identity/shared-config.js";
@@ -171,8 +172,17 @@ function overlay<T extends object>(base: T, overrides: Partial<T>): T {
   });
 }
 
+/** Where a set of the web-identity `source` came from, for its feature tags (asked per set). */
+export function webIdentityOrigin(
+  init: Pick<WebIdentitySourceInit & SdkCompatibleOptions, "webIdentityTokenFile" | "webIdentityToken" | "roleAssumerWithWebIdentity">,
+  env: () => Readonly<Record<string, string | undefined>>,
+  source: { readonly info: { readonly fromProfile?: boolean } },
+): () => WebIdentityOrigin {
+  return () => ({ fromEnvironment: tokenFromEnvironment(init, env()), fromProfile: source.info.fromProfile, assumedBySts: init.roleAssumerWithWebIdentity === undefined });
+}
+
 /** True when the token file comes from AWS_WEB_IDENTITY_TOKEN_FILE (the SDK's `h` feature tag). */
-export function tokenFromEnvironment(
+function tokenFromEnvironment(
   init: Pick<WebIdentitySourceInit & SdkCompatibleOptions, "webIdentityTokenFile" | "webIdentityToken">,
   env: Readonly<Record<string, string | undefined>>,
 ): boolean {
