@@ -5,9 +5,10 @@ import type {
   STSClientConfig,
 } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
-import { resolveWebIdentityConfig, FALLBACK_REGION, INLINE_TOKEN_LABEL, type RegionSource, type ResolvedWebIdentityConfig } from "./config.js";
+import { resolveWebIdentityConfig, INLINE_TOKEN_LABEL, type RegionSource, type ResolvedWebIdentityConfig } from "./config.js";
 import { StsRequestError, describeClaims } from "../../shared/errors.js";
 import { sdkErrorCompat } from "../../shared/sdk-error-compat.js";
+import { regionNotices } from "./region-notices.js";
 import { TokenRotationWatch } from "./token-rotation-watch.js";
 import type { Logger } from "../../shared/logger.js";
 import { assumeRoleChain, validateRoleChain, type RoleChainHop } from "../../sts/role-chain.js";
@@ -134,49 +135,13 @@ export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams:
   const { sleep } = policy;
   const clients = new StsClientHolder({ clientConfig: init.clientConfig, stsClient: init.stsClient });
   let generatedSessionName: string | undefined;
-  let warnedFallbackRegion = false;
   let info: WebIdentitySourceInfo = {};
   const skew = new ClockSkew(now, skewReporter(init.logger, seams.report, now));
 
   const readToken = (path: string): Promise<WebIdentityToken> =>
     readWebIdentityToken(path, { now, sleep, readFile: seams.readFile, isExpired: (expMs) => skew.tokenExpired(expMs) });
 
-  const warnFallbackRegion = () => {
-    if (warnedFallbackRegion) return;
-    warnedFallbackRegion = true;
-    const message =
-      `@irsa/web-identity: no region is set (option \`region\`, \`clientConfig.region\`, AWS_REGION, AWS_DEFAULT_REGION); ` +
-      `calling STS in ${FALLBACK_REGION} (sts.${FALLBACK_REGION}.amazonaws.com, which also answers for the global ` +
-      "endpoint). Set AWS_REGION to the pod's region to use its regional STS endpoint.";
-    if (init.logger?.warn) init.logger.warn(message);
-    else process.emitWarning(message, { code: "IRSA_REGION_FALLBACK" });
-  };
-
-  let warnedDefaultRegion = false;
-  // A drop-in must not change where STS is called without a word: the SDK for JavaScript ignores
-  // AWS_DEFAULT_REGION (the AWS CLI and boto3 read it), so a region taken from it is said once.
-  const warnDefaultRegion = (region: string | undefined) => {
-    if (warnedDefaultRegion) return;
-    warnedDefaultRegion = true;
-    const message =
-      `@irsa/web-identity: calling STS in ${String(region)} from AWS_DEFAULT_REGION, which the AWS SDK for JavaScript ` +
-      "does not read (its own provider would use the calling client's or the profile's region, else us-east-1). " +
-      "Set AWS_REGION to the same value to make the two agree and silence this warning.";
-    if (init.logger?.warn) init.logger.warn(message);
-    else process.emitWarning(message, { code: "IRSA_REGION_FROM_AWS_DEFAULT_REGION" });
-  };
-
-  let saidCallerRegion = false;
-  // Where the SDK would go elsewhere (it puts the calling client's region before AWS_REGION): said once, at info.
-  const sayCallerRegion = (config: ResolvedWebIdentityConfig) => {
-    const callerRegion = stsClientExtrasOf(init.clientConfig)?.caller?.region;
-    if (saidCallerRegion || callerRegion === undefined || !config.regionSource.startsWith("env:") || callerRegion === config.region) return;
-    saidCallerRegion = true;
-    init.logger?.info?.(
-      `@irsa/web-identity: calling STS in ${String(config.region)} (${config.regionSource.slice(4)}); the calling client is in ${callerRegion}, ` +
-        "whose STS the AWS SDK's own provider would call. Set `region` to choose another.",
-    );
-  };
+  const sayRegion = regionNotices(init.logger);
 
   const rotation = new TokenRotationWatch(() => {
     init.logger?.info?.("@irsa/web-identity: the token file changed while a failure was cached; the next call tries the new token");
@@ -206,9 +171,7 @@ export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams:
     const hops = [...validateRoleChain(config.profileRoleChain), ...validateRoleChain(init.roleChain)];
     const roleSessionName = config.roleSessionName ?? (generatedSessionName ??= generateRoleSessionName());
     info = { region: config.region, regionSource: config.regionSource, roleArn: config.roleArn, roleSessionName, ...(config.fromProfile && { fromProfile: true }) };
-    if (config.regionSource === "fallback") warnFallbackRegion();
-    if (config.regionSource === "env:AWS_DEFAULT_REGION") warnDefaultRegion(config.region);
-    sayCallerRegion(config);
+    sayRegion(config, stsClientExtrasOf(init.clientConfig)?.caller?.region);
     const client = await clients.client({ region: config.region, endpointFromEnv: config.endpointFromEnv });
 
     noteTokenFile(config.webIdentityTokenFile);
