@@ -160,7 +160,7 @@ export function resolveWebIdentityConfig(init: WebIdentityConfigInit, env: Env):
       ? { value: profile.role_session_name, name: `role_session_name in profile \`${profile.name}\`` }
       : undefined;
   const sessionName =
-    (pick(init.roleSessionName) !== undefined ? optionOrEnv(init.roleSessionName, "roleSessionName", env, ENV_ROLE_SESSION_NAME) : undefined) ??
+    optionOrEnv(init.roleSessionName, "roleSessionName", {}, ENV_ROLE_SESSION_NAME) ??
     profileSessionName ??
     optionOrEnv(undefined, "roleSessionName", env, ENV_ROLE_SESSION_NAME);
   if (sessionName !== undefined && !ROLE_SESSION_NAME_PATTERN.test(sessionName.value)) {

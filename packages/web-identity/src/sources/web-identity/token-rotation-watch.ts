@@ -41,9 +41,4 @@ export class TokenRotationWatch {
     unwatchFile(this.#path, this.#listener);
     this.#path = undefined;
   }
-
-  /** The file being watched, if any (for tests and stats). */
-  get watching(): string | undefined {
-    return this.#path;
-  }
 }
