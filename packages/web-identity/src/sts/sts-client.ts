@@ -55,18 +55,18 @@ export class StsClientHolder {
   readonly #shareable: boolean;
   #client?: STSClient;
   #key?: string;
-  /** Built on the calling client's request handler: never destroyed by us (it would close theirs). */
-  #borrowsHandler = false;
+  /** The client's handler (or its agents) is the caller's: never destroyed by us, as with the SDK (and v2). */
+  #handlerIsTheirs = false;
   /** Acquired from the process-wide pool (released, not destroyed). */
   #isShared = false;
-  /** `clientConfig.requestHandler` is the caller's handler, or names their agents: theirs to close, as with the SDK (and v2). */
-  readonly #callerOwnsHandler: boolean;
+  /** `clientConfig.requestHandler` is the caller's handler, or names their agents. */
+  readonly #givenHandlerIsTheirs: boolean;
 
   constructor(options: { clientConfig?: STSClientConfig; stsClient?: STSClient }) {
     this.#clientConfig = options.clientConfig ?? {};
     this.#external = options.stsClient;
     this.#extras = stsClientExtrasOf(options.clientConfig);
-    this.#callerOwnsHandler = callerOwnsHandler(this.#clientConfig.requestHandler);
+    this.#givenHandlerIsTheirs = callerOwnsHandler(this.#clientConfig.requestHandler);
     this.#shareable =
       (this.#extras?.plugins.length ?? 0) === 0 &&
       Object.keys(this.#clientConfig).every((name) => SHAREABLE_SETTINGS.has(name)) &&
@@ -106,7 +106,8 @@ export class StsClientHolder {
     };
     this.#client = shared ? acquireSharedStsClient(key, build) : build();
     this.#key = key;
-    this.#borrowsHandler = callerHandler !== undefined;
+    // the calling client's handler, or one given in clientConfig that the caller owns
+    this.#handlerIsTheirs = callerHandler !== undefined || this.#givenHandlerIsTheirs;
     this.#isShared = shared;
     return this.#client;
   }
@@ -138,7 +139,7 @@ export class StsClientHolder {
    */
   destroy(): void {
     if (this.#client !== undefined && this.#key !== undefined) {
-      if (this.#borrowsHandler || this.#callerOwnsHandler) {
+      if (this.#handlerIsTheirs) {
         // the handler or its agents are the caller's: dropping our client is all there is to do
       } else if (this.#isShared) releaseSharedStsClient(this.#key);
       else this.#client.destroy();
