@@ -3,18 +3,21 @@
 import type { DiffCase } from "../harness/case-types.js";
 import { assumeRequests, callClientWith, callerFeatureLetters, countingAgent, irsaEnv, irsaEnvNoEndpoint, ourWebIdentity, sdkWebIdentity } from "./case-support.js";
 
+/** Both sides with no options: the configuration is the case's environment. */
+const defaultProviders = {
+  sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),
+  ours: async () => (await ourWebIdentity()).fromWebIdentity()(),
+};
 const sessionNames = (run: Parameters<typeof assumeRequests>[0]) => assumeRequests(run).map((request) => request.sessionName);
 
 export const FROM_TOKEN_FILE_CASES: Record<string, DiffCase> = {
   "env-irsa": {
     env: irsaEnv,
-    sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),
-    ours: async () => (await ourWebIdentity()).fromWebIdentity()(),
+    ...defaultProviders,
   },
   "session-name-env": {
     env: (ctx) => ({ ...irsaEnv(ctx), AWS_ROLE_SESSION_NAME: "checkout" }),
-    sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),
-    ours: async () => (await ourWebIdentity()).fromWebIdentity()(),
+    ...defaultProviders,
     observe: sessionNames,
   },
   "session-name-option": {
@@ -25,8 +28,7 @@ export const FROM_TOKEN_FILE_CASES: Record<string, DiffCase> = {
   },
   "no-session-name": {
     env: irsaEnv,
-    sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),
-    ours: async () => (await ourWebIdentity()).fromWebIdentity()(),
+    ...defaultProviders,
     differs: ({ sdk, ours }, expect) => {
       expect(sessionNames(sdk)).toEqual([expect.stringMatching(/^aws-sdk-js-session-\d+$/)]);
       expect(sessionNames(ours)).toEqual([expect.stringMatching(/^[A-Za-z0-9_=,.@-]+-[0-9a-f]{8}$/)]);
@@ -58,8 +60,7 @@ export const FROM_TOKEN_FILE_CASES: Record<string, DiffCase> = {
   },
   "session-name-invalid": {
     env: (ctx) => ({ ...irsaEnv(ctx), AWS_ROLE_SESSION_NAME: "my session" }),
-    sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),
-    ours: async () => (await ourWebIdentity()).fromWebIdentity()(),
+    ...defaultProviders,
     differs: ({ sdk, ours }, expect) => {
       expect(assumeRequests(sdk).map((request) => request.sessionName)).toEqual(["my session"]);
       expect(sdk.outcome.ok).toBe(false);
@@ -69,8 +70,7 @@ export const FROM_TOKEN_FILE_CASES: Record<string, DiffCase> = {
   },
   "token-file-missing": {
     env: (ctx) => ({ ...irsaEnv(ctx), AWS_WEB_IDENTITY_TOKEN_FILE: `${ctx.dir}/no-such-token` }),
-    sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),
-    ours: async () => (await ourWebIdentity()).fromWebIdentity()(),
+    ...defaultProviders,
     differs: ({ sdk, ours }, expect) => {
       // both fail before STS; ours says which variable names the file and what to check
       expect(sdk.outcome).toMatchObject({ ok: false, error: { code: "ENOENT" } });
@@ -256,8 +256,7 @@ export const FROM_TOKEN_FILE_CASES: Record<string, DiffCase> = {
   "sts-error": {
     env: irsaEnv,
     arrange: (world) => void world.sts.faults.failNext(3, { code: "AccessDenied", action: "AssumeRoleWithWebIdentity" }),
-    sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),
-    ours: async () => (await ourWebIdentity()).fromWebIdentity()(),
+    ...defaultProviders,
     differs: ({ sdk, ours }, expect) => {
       expect(sdk.outcome).toMatchObject({ ok: false, error: { name: "AccessDenied", httpStatusCode: 403 } });
       expect(ours.outcome).toMatchObject({ ok: false, error: { name: "StsRequestError", code: "AccessDenied", causeName: "AccessDenied", httpStatusCode: 403 } });
@@ -266,24 +265,20 @@ export const FROM_TOKEN_FILE_CASES: Record<string, DiffCase> = {
   },
   "no-region": {
     env: irsaEnvNoEndpoint,
-    sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),
-    ours: async () => (await ourWebIdentity()).fromWebIdentity()(),
+    ...defaultProviders,
   },
   "aws-endpoint-url": {
     // the endpoint variable for every service, not STS's own
     env: (ctx) => ({ ...irsaEnvNoEndpoint(ctx), AWS_REGION: "us-east-1", AWS_ENDPOINT_URL: ctx.stsEndpoint }),
-    sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),
-    ours: async () => (await ourWebIdentity()).fromWebIdentity()(),
+    ...defaultProviders,
   },
   "sts-regional-endpoints-legacy": {
     env: (ctx) => ({ ...irsaEnvNoEndpoint(ctx), AWS_REGION: "us-west-2", AWS_STS_REGIONAL_ENDPOINTS: "legacy" }),
-    sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),
-    ours: async () => (await ourWebIdentity()).fromWebIdentity()(),
+    ...defaultProviders,
   },
   "aws-default-region": {
     env: (ctx) => ({ ...irsaEnvNoEndpoint(ctx), AWS_DEFAULT_REGION: "eu-west-3" }),
-    sdk: async () => (await sdkWebIdentity()).fromTokenFile()(),
-    ours: async () => (await ourWebIdentity()).fromWebIdentity()(),
+    ...defaultProviders,
     differs: ({ sdk, ours }, expect) => {
       // the SDK ignores the variable; ours follows it, and says so once
       expect(sdk.refused).toEqual(["sts.us-east-1.amazonaws.com:443"]);

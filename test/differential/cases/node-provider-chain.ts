@@ -16,6 +16,8 @@ const keyAndRole = (run: SideRun) => ({
   refused: run.refused,
   asked: { container: run.asked.container > 0, imds: run.asked.imds > 0 },
 });
+/** The SDK's default chain and ours, compared on the identity they end with and where they went. */
+const bothChains = { sdk: sdkChain, ours: ourChain, observe: keyAndRole };
 const webIdentityProfile = (ctx: SideContext, extra = "") =>
   `[profile wi]\nrole_arn = ${ctx.otherRoleArn}\nweb_identity_token_file = ${ctx.tokenFile}\nrole_session_name = profile-session\n${extra}`;
 const stsHere = (ctx: SideContext) => ({ AWS_REGION: "us-east-1", AWS_ENDPOINT_URL_STS: ctx.stsEndpoint });
@@ -23,28 +25,20 @@ const stsHere = (ctx: SideContext) => ({ AWS_REGION: "us-east-1", AWS_ENDPOINT_U
 export const NODE_PROVIDER_CHAIN_CASES: Record<string, DiffCase> = {
   "chain-env-keys-with-irsa": {
     env: (ctx) => ({ ...irsaEnv(ctx), ...staticKeys }),
-    sdk: sdkChain,
-    ours: ourChain,
-    observe: keyAndRole,
+    ...bothChains,
   },
   "chain-env-keys-alone": {
     env: () => staticKeys,
-    sdk: sdkChain,
-    ours: ourChain,
-    observe: keyAndRole,
+    ...bothChains,
   },
   "chain-irsa-alone": {
     env: irsaEnv,
-    sdk: sdkChain,
-    ours: ourChain,
-    observe: keyAndRole,
+    ...bothChains,
   },
   "chain-profile-static-keys": {
     env: (ctx) => ({ ...irsaEnv(ctx), AWS_PROFILE: "dev" }),
     files: () => ({ credentials: "[dev]\naws_access_key_id = AKIAPROFILEKEYEXAMPL\naws_secret_access_key = profile-secret\n" }),
-    sdk: sdkChain,
-    ours: ourChain,
-    observe: keyAndRole,
+    ...bothChains,
   },
   "chain-profile-credential-process": {
     env: (ctx) => ({ ...irsaEnv(ctx), AWS_PROFILE: "dev" }),
@@ -52,9 +46,7 @@ export const NODE_PROVIDER_CHAIN_CASES: Record<string, DiffCase> = {
       "process.cjs": 'process.stdout.write(JSON.stringify({ Version: 1, AccessKeyId: "AKIAPROCESSKEYEXAMPL", SecretAccessKey: "process-secret" }));\n',
       config: `[profile dev]\ncredential_process = ${process.execPath} ${ctx.dir}/process.cjs\n`,
     }),
-    sdk: sdkChain,
-    ours: ourChain,
-    observe: keyAndRole,
+    ...bothChains,
   },
   "chain-profile-sso": {
     // a valid cached SSO token; GetRoleCredentials goes to the SSO portal, refused by the guard
@@ -69,25 +61,19 @@ export const NODE_PROVIDER_CHAIN_CASES: Record<string, DiffCase> = {
   "chain-web-identity-profile": {
     env: (ctx) => ({ ...stsHere(ctx), AWS_PROFILE: "wi" }),
     files: (ctx) => ({ config: webIdentityProfile(ctx) }),
-    sdk: sdkChain,
-    ours: ourChain,
-    observe: keyAndRole,
+    ...bothChains,
   },
   "chain-web-identity-profile-and-irsa": {
     // both a web-identity profile (named by AWS_PROFILE) and the IRSA variables: whose role?
     env: (ctx) => ({ ...irsaEnv(ctx), AWS_PROFILE: "wi" }),
     files: (ctx) => ({ config: webIdentityProfile(ctx) }),
-    sdk: sdkChain,
-    ours: ourChain,
-    observe: keyAndRole,
+    ...bothChains,
   },
   "chain-web-identity-default-profile-and-irsa": {
     // the same in [default], with AWS_PROFILE unset
     env: irsaEnv,
     files: (ctx) => ({ config: webIdentityProfile(ctx).replace("[profile wi]", "[default]") }),
-    sdk: sdkChain,
-    ours: ourChain,
-    observe: keyAndRole,
+    ...bothChains,
   },
   "chain-source-profile-web-identity": {
     env: (ctx) => ({ ...stsHere(ctx), AWS_PROFILE: "app" }),
@@ -114,24 +100,18 @@ export const NODE_PROVIDER_CHAIN_CASES: Record<string, DiffCase> = {
   "chain-profile-region": {
     env: (ctx) => ({ ...irsaEnvNoEndpoint(ctx), AWS_PROFILE: "dev" }),
     files: () => ({ config: "[profile dev]\nregion = eu-west-3\n" }),
-    sdk: sdkChain,
-    ours: ourChain,
-    observe: keyAndRole,
+    ...bothChains,
   },
   "chain-config-file-variables": {
     // the files somewhere else, named by AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE
     env: (ctx) => ({ ...irsaEnv(ctx), AWS_PROFILE: "dev", AWS_CONFIG_FILE: `${ctx.dir}/elsewhere-config`, AWS_SHARED_CREDENTIALS_FILE: `${ctx.dir}/elsewhere-credentials` }),
     files: () => ({ "elsewhere-credentials": "[dev]\naws_access_key_id = AKIAELSEWHEREKEYEXAM\naws_secret_access_key = elsewhere-secret\n" }),
-    sdk: sdkChain,
-    ours: ourChain,
-    observe: keyAndRole,
+    ...bothChains,
   },
   "chain-irsa-failing": {
     env: irsaEnv,
     arrange: (world) => void world.sts.faults.failNext(5, { code: "AccessDenied", action: "AssumeRoleWithWebIdentity" }),
-    sdk: sdkChain,
-    ours: ourChain,
-    observe: keyAndRole,
+    ...bothChains,
   },
   "chain-half-irsa": {
     env: (ctx) => ({ AWS_ROLE_ARN: ctx.roleArn, AWS_REGION: "us-east-1" }),
@@ -147,28 +127,20 @@ export const NODE_PROVIDER_CHAIN_CASES: Record<string, DiffCase> = {
   },
   "chain-container-credentials": {
     env: (ctx) => ({ AWS_REGION: "us-east-1", AWS_CONTAINER_CREDENTIALS_FULL_URI: ctx.container.fullUri, AWS_CONTAINER_AUTHORIZATION_TOKEN: ctx.container.authorizationToken }),
-    sdk: sdkChain,
-    ours: ourChain,
-    observe: keyAndRole,
+    ...bothChains,
   },
   "chain-container-token-file": {
     env: (ctx) => ({ AWS_REGION: "us-east-1", AWS_CONTAINER_CREDENTIALS_FULL_URI: ctx.container.fullUri, AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: `${ctx.dir}/container-token` }),
     files: (ctx) => ({ "container-token": ctx.container.authorizationToken }),
-    sdk: sdkChain,
-    ours: ourChain,
-    observe: keyAndRole,
+    ...bothChains,
   },
   "chain-container-and-irsa": {
     env: (ctx) => ({ ...irsaEnv(ctx), AWS_CONTAINER_CREDENTIALS_FULL_URI: ctx.container.fullUri, AWS_CONTAINER_AUTHORIZATION_TOKEN: ctx.container.authorizationToken }),
-    sdk: sdkChain,
-    ours: ourChain,
-    observe: keyAndRole,
+    ...bothChains,
   },
   "chain-imds": {
     env: (ctx) => ({ AWS_REGION: "us-east-1", AWS_EC2_METADATA_SERVICE_ENDPOINT: ctx.imdsEndpoint }),
-    sdk: sdkChain,
-    ours: ourChain,
-    observe: keyAndRole,
+    ...bothChains,
   },
   "chain-imds-disabled": {
     env: (ctx) => ({ AWS_REGION: "us-east-1", AWS_EC2_METADATA_SERVICE_ENDPOINT: ctx.imdsEndpoint, AWS_EC2_METADATA_DISABLED: "true" }),
