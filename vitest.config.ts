@@ -13,6 +13,7 @@ export default defineConfig({
       "@irsa/web-identity": source("web-identity"),
       "@irsa/aws-sdk-v2": source("aws-sdk-v2"),
       "@irsa/credential-server": source("credential-server"),
+      "@irsa/iam-auth": source("iam-auth"),
     },
   },
   test: {
