@@ -97,7 +97,7 @@ export function resolveServerOptions(init: CredentialServerInit): ServerOptions 
     requestTimeoutMs,
     headersTimeoutMs,
     shutdownGraceMs: init.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS,
-    now: init.now ?? Date.now,
+    now: init.now ?? (() => Date.now()),
   };
 }
 
