@@ -8,7 +8,8 @@
 //                          +------------------------+-------------------------------+-------------------+
 //
 // A failed refresh leaves a HOLD (failure-holds.ts) until which no source call starts:
-//   backoff     recoverable, set still valid: the set is served until the hold or the set ends;
+//   backoff     recoverable, set still valid: the set is served until it ends; retries (after the
+//               hold, always before the set must be renewed) run behind the callers, who never wait;
 //   recovery    recoverable, set expired or nothing cached: callers get the last error at once;
 //   error-cache non-recoverable: callers who would wait get the error at once.
 // refresh() clears an error cache but keeps a recoverable hold. A timed-out source call still
@@ -27,6 +28,11 @@ export interface CachedSet {
   readonly refreshAt: number;
   /** Where the mandatory window starts. */
   readonly mandatoryAt: number;
+  /**
+   * The instant by which a new set should have arrived in the background: the mandatory window,
+   * or earlier when a consumer needs a minimum validity. A failure's retry lands before it.
+   */
+  readonly renewBy: number;
 }
 
 /** Which rule a failure put the engine under (see failure-holds.ts). */
@@ -114,6 +120,11 @@ export function decide(state: EngineState, now: number, trigger: Trigger): Decis
       // Static stability: under a recoverable failure a valid set is served to its end.
       if (hold !== undefined) {
         return hold.rule === "error-cache" ? { action: "raise", error: hold.error } : { action: "serve", identity: cached!.identity };
+      }
+      // After a recoverable failure the set is served to its end and retries run behind the callers.
+      if (phase === "mandatory" && state.hold?.rule === "backoff") {
+        if (state.flying || state.abandoned) return { action: "serve", identity: cached!.identity };
+        return { action: "serve-and-refresh", identity: cached!.identity, reason: phase };
       }
       if (state.flying || !state.abandoned) return { action: "wait", reason: phase };
       return { action: "serve", identity: cached!.identity };

@@ -164,7 +164,7 @@ export class RefreshEngine {
       mandatoryAt = expiration - windows.mandatoryMs;
     }
     const safe = redactedCredentials(identity);
-    this.cached = { identity: safe, expiration, refreshAt, mandatoryAt };
+    this.cached = { identity: safe, expiration, refreshAt, mandatoryAt, renewBy: mandatoryAt };
     this.served = Promise.resolve(safe);
     this.servedUntil = refreshAt;
     this.invalidated = false;
