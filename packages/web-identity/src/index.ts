@@ -1,4 +1,13 @@
 export { withCredentialCache } from "./engine/cached-provider.js";
+export { withMinimumValidity } from "./engine/with-minimum-validity.js";
+export type { MinimumValidityProvider } from "./engine/with-minimum-validity.js";
+export {
+  FORCED_REFRESH_MIN_INTERVAL_MS,
+  MAX_MINIMUM_VALIDITY_MS,
+  MINIMUM_VALIDITY_HEADROOM_MS,
+  MINIMUM_VALIDITY_PROPERTY,
+  MinimumValidityError,
+} from "./engine/minimum-validity.js";
 export { RefreshTimeoutError } from "./engine/refresh-timeout.js";
 export { ENGINE_KEY_VARIABLES } from "./engine/configuration-key.js";
 export { DIAGNOSTICS_CHANNELS } from "./engine/diagnostics-channels.js";

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { answerAfterRefresh, decide, type CachedSet, type EngineState, type Hold } from "./decide.js";
 
 const identity = { accessKeyId: "ASIAA", secretAccessKey: "s" };
-const set: CachedSet = { identity, refreshAt: 100, mandatoryAt: 200, renewBy: 200, expiration: 300 };
+const set: CachedSet = { identity, arrivedAt: 0, refreshAt: 100, mandatoryAt: 200, renewBy: 200, expiration: 300 };
 const base: EngineState = { cached: set, invalidated: false, hold: undefined, flying: false, abandoned: false };
 const hold = (rule: Hold["rule"], until: number): Hold => ({ rule, until, error: new Error(rule), streak: 0, signature: "Error" });
 

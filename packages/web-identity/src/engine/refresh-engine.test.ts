@@ -282,8 +282,13 @@ describe("the refresh engine, behaviour by behaviour", () => {
     expect(source.calls).toBe(3);
   });
 
-  it("8. forceRefresh and refresh() are blocking refreshes, single flight with each other and with a background refresh", async () => {
+  it("8. forceRefresh and refresh() are blocking refreshes, single flight with each other and with a background refresh; a caller's forceRefresh reaches the source at most once a minute", async () => {
     const { source, provider, events } = await primed();
+    // Within a minute of the set's arrival, a caller's forceRefresh (a signer's guard on every
+    // call, many connections at once) is answered by that set: no source call.
+    for (let i = 0; i < 50; i++) expect((await provider({ forceRefresh: true })).accessKeyId).toBe("ASIAA");
+    expect(source.calls).toBe(1);
+    await at(T0 + MINUTE);
     const forced = [provider({ forceRefresh: true }), provider.refresh(), provider({ forceRefresh: true })].map(track);
     await settle();
     expect(source.calls).toBe(2);

@@ -82,13 +82,16 @@ describe("fromWebIdentity", () => {
     expect(hosts).toEqual(["sts.us-east-1.amazonaws.com"]);
   });
 
-  it("passes onEvent and the engine options through; forceRefresh and refresh() reach STS", async () => {
+  it("passes onEvent and the engine options through; forceRefresh (once the set is a minute old) and refresh() reach STS", async () => {
     const sts = fakeSts();
     const events: CredentialCacheEvent[] = [];
-    const p = provider({ roleArn: ROLE, webIdentityTokenFile: tokenFile, stsClient: sts as never, onEvent: (e) => events.push(e) });
+    let clock = Date.now();
+    const p = provider({ roleArn: ROLE, webIdentityTokenFile: tokenFile, stsClient: sts as never, onEvent: (e) => events.push(e), now: () => clock });
     await p();
     await p(); // cached
+    await p({ forceRefresh: true }); // the set arrived within the minute: it is the answer
     expect(sts.send).toHaveBeenCalledTimes(1);
+    clock += 60_000;
     await p({ forceRefresh: true });
     await p.refresh();
     expect(sts.send).toHaveBeenCalledTimes(3);

@@ -1,3 +1,4 @@
+import { configuredLifetimeMs } from "./configured-lifetime.js";
 import type { CachedCredentialProvider, CredentialCacheEvent, CredentialCacheOptions, CredentialCacheStats } from "../engine/cache-types.js";
 import type { RegionSource } from "../sources/web-identity/config.js";
 import { sharedProvider } from "../engine/cached-provider.js";
@@ -56,6 +57,8 @@ export function createWebIdentityProvider(init: FromWebIdentityInit, seams: WebI
     kind: "fromWebIdentity",
     init,
     keyParts: [seams],
+    // A profile's duration_seconds is read on the first fetch, not here: then STS's answer is checked instead.
+    maxLifetimeMs: seams.profileBeforeVariables === true ? undefined : configuredLifetimeMs(init),
     env: seams.env === undefined ? process.env : {}, // a seam is keyed by its identity (keyParts)
     build: () => {
       let report: ((event: CredentialCacheEvent) => void) | undefined;
