@@ -1,4 +1,4 @@
-import type { CachedCredentialProvider, Logger } from "@irsa/web-identity";
+import { guardedLogger, type CachedCredentialProvider, type Logger } from "@irsa/web-identity";
 import { generateAuthToken, readAuthTokenFile, writeAuthTokenFile } from "./auth-token.js";
 import type { CredentialServerInit } from "./credential-server.js";
 import {
@@ -15,7 +15,6 @@ import {
 } from "./defaults.js";
 import { CredentialServerConfigError } from "./errors.js";
 import { isLoopbackBindAddress } from "./loopback.js";
-import { toSafeLogger } from "./safe-logger.js";
 
 /** `CredentialServerInit` checked, with every default applied. */
 export interface ServerOptions {
@@ -57,7 +56,7 @@ export function resolveServerOptions(init: CredentialServerInit): ServerOptions 
       "provider must be a CachedCredentialProvider (from fromWebIdentity(), fromWebIdentityChain() or withCredentialCache()).",
     );
   }
-  const logger = toSafeLogger(init.logger);
+  const logger = guardedLogger(init.logger);
   const host = init.host ?? DEFAULT_HOST;
   const credentialsPath = init.path ?? DEFAULT_CREDENTIALS_PATH;
   checkPort("port", init.port);

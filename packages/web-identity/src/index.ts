@@ -28,7 +28,7 @@ export {
 } from "./shared/errors.js";
 export type { ClassifiedError } from "./shared/errors.js";
 export type { Logger } from "./shared/logger.js";
-export { SILENT_LOGGER } from "./shared/logger.js";
+export { SILENT_LOGGER, guardedLogger } from "./shared/logger.js";
 export {
   DEFAULT_ERROR_CACHE_MS,
   DEFAULT_FAILURE_BACKOFF_MS,
