@@ -65,3 +65,17 @@ export { DEFAULT_SERVED_CREDENTIALS_LIFETIME_SECONDS } from "./served-credential
 export { seededRandom } from "./seeded-random.js";
 export { ScriptedSource, credentialSet, recordingLogger, settle, track } from "./scripted-source.js";
 export type { ScriptedCredentials } from "./scripted-source.js";
+export { verifyPresignedRequest } from "./iam-auth/verify-presigned-request.js";
+export type {
+  IssuedCredentialsSource,
+  PresignedRequestExpectation,
+  VerifyPresignedRequestOptions,
+} from "./iam-auth/verify-presigned-request.js";
+export type { IamAuthAcceptance, IamAuthRefusal, IamAuthRefusalReason, IamAuthVerdict } from "./iam-auth/verdict.js";
+export { MAX_PRESIGNED_EXPIRES_SECONDS } from "./iam-auth/presigned-request.js";
+export { verifyRdsAuthToken, RDS_SIGNING_SERVICE } from "./iam-auth/rds-auth-token.js";
+export type { VerifyRdsAuthTokenOptions } from "./iam-auth/rds-auth-token.js";
+export { verifyElastiCacheAuthToken, SERVERLESS_CACHE_RESOURCE_TYPE } from "./iam-auth/elasticache-auth-token.js";
+export type { VerifyElastiCacheAuthTokenOptions } from "./iam-auth/elasticache-auth-token.js";
+export { verifyMskAuthToken, MSK_CONNECT_ACTION, MSK_SIGNING_SERVICE } from "./iam-auth/msk-auth-token.js";
+export type { VerifyMskAuthTokenOptions } from "./iam-auth/msk-auth-token.js";
