@@ -79,3 +79,6 @@ export { verifyElastiCacheAuthToken, SERVERLESS_CACHE_RESOURCE_TYPE } from "./ia
 export type { VerifyElastiCacheAuthTokenOptions } from "./iam-auth/elasticache-auth-token.js";
 export { verifyMskAuthToken, MSK_CONNECT_ACTION, MSK_SIGNING_SERVICE } from "./iam-auth/msk-auth-token.js";
 export type { VerifyMskAuthTokenOptions } from "./iam-auth/msk-auth-token.js";
+export { startLocalRdsPostgres, DEFAULT_RDS_TOKEN_HOSTNAME } from "./iam-auth/local-rds-postgres.js";
+export type { LocalRdsPostgres, LocalRdsPostgresInit } from "./iam-auth/local-rds-postgres.js";
+export type { LoginRecord, LoginStats } from "./iam-auth/login-log.js";
