@@ -84,3 +84,9 @@ export type { LocalRdsPostgres, LocalRdsPostgresInit } from "./iam-auth/local-rd
 export type { LoginRecord, LoginStats } from "./iam-auth/login-log.js";
 export { startLocalRdsMysql, LOCAL_MYSQL_SERVER_VERSION } from "./iam-auth/local-rds-mysql.js";
 export type { LocalRdsMysql, LocalRdsMysqlInit } from "./iam-auth/local-rds-mysql.js";
+export { verifySignedRequest } from "./iam-auth/verify-signed-request.js";
+export type { VerifySignedRequestOptions } from "./iam-auth/verify-signed-request.js";
+export { startLocalOpenSearch, OPENSEARCH_SIGNING_SERVICES } from "./iam-auth/local-opensearch.js";
+export type { LocalOpenSearch, LocalOpenSearchInit, LocalOpenSearchRequest } from "./iam-auth/local-opensearch.js";
+export { LOCAL_OPENSEARCH_VERSION } from "./iam-auth/opensearch-documents.js";
+export type { ReceivedRequest } from "./local-sts/sigv4-verifier.js";

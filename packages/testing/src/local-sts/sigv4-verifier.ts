@@ -82,10 +82,13 @@ export function signerFor(credentials: IssuedCredentials, sessionToken: string |
 
 /** The request as it arrived, enough to recompute its signature. */
 export interface ReceivedRequest {
+  /** HTTP method. */
   method: string;
   /** Path and query, as in `req.url`. */
   url: string;
+  /** Headers as received (`req.headers`). */
   headers: IncomingHttpHeaders;
+  /** The whole body, UTF-8. */
   body: string;
 }
 
