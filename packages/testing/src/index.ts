@@ -90,3 +90,5 @@ export { startLocalOpenSearch, OPENSEARCH_SIGNING_SERVICES } from "./iam-auth/lo
 export type { LocalOpenSearch, LocalOpenSearchInit, LocalOpenSearchRequest } from "./iam-auth/local-opensearch.js";
 export { LOCAL_OPENSEARCH_VERSION } from "./iam-auth/opensearch-documents.js";
 export type { ReceivedRequest } from "./local-sts/sigv4-verifier.js";
+export { startLocalMskBroker, MSK_SASL_MECHANISM } from "./iam-auth/local-msk-broker.js";
+export type { LocalMskBroker, LocalMskBrokerInit } from "./iam-auth/local-msk-broker.js";
