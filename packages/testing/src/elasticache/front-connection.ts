@@ -13,6 +13,8 @@ export interface LocalElastiCacheConnection {
   readonly user: string | undefined;
   /** When the last accepted authentication happened (the injected clock), epoch ms. */
   readonly authenticatedAt: number | undefined;
+  /** The command of the last accepted authentication. */
+  readonly authenticatedWith: "AUTH" | "HELLO" | undefined;
   /** Accepted authentications on this connection (the first plus re-authentications). */
   readonly authentications: number;
   /** Client commands relayed to redis-server (the front's rewritten AUTH/HELLO not counted). */
@@ -55,6 +57,7 @@ export class FrontConnection {
   #released = false;
   #user: string | undefined;
   #authenticatedAt: number | undefined;
+  #authenticatedWith: "AUTH" | "HELLO" | undefined;
   #authentications = 0;
   #commandsRelayed = 0;
 
@@ -74,6 +77,7 @@ export class FrontConnection {
       remotePort: this.#client.remotePort ?? 0,
       user: this.#user,
       authenticatedAt: this.#authenticatedAt,
+      authenticatedWith: this.#authenticatedWith,
       authentications: this.#authentications,
       commandsRelayed: this.#commandsRelayed,
     };
@@ -161,6 +165,7 @@ export class FrontConnection {
         if (result.ok) {
           this.#user = user;
           this.#authenticatedAt = this.#env.now();
+          this.#authenticatedWith = command.command;
           this.#authentications += 1;
           this.#env.accepted(this, reauthentication);
           this.#openRelay();

@@ -14,6 +14,19 @@ export const REDIS_SERVER_PATH_ENV = "IRSA_TEST_REDIS_SERVER";
 export const DEFAULT_REDIS_START_TIMEOUT_MS = 10_000;
 /** How long a stopping redis-server gets after SIGTERM before SIGKILL. */
 const STOP_GRACE_MS = 2_000;
+/**
+ * Runs redis-server ("$0" "$@") under a watchdog that stops it when its stdin, a pipe from this
+ * process, reaches end of file: when `stop()` closes it, and also when this process dies
+ * without `stop()` (a killed test worker), so no redis-server outlives the tests. (A background
+ * job's stdin is /dev/null, hence the copy of the pipe on fd 3.)
+ */
+const WATCHDOG_SCRIPT = [
+  "exec 3<&0",
+  '"$0" "$@" </dev/null &',
+  "pid=$!",
+  '( read -r _ <&3; kill -TERM "$pid" ) >/dev/null 2>&1 &',
+  'wait "$pid"',
+].join("\n");
 /** Last bytes of redis-server's output kept for error messages. */
 const OUTPUT_TAIL_BYTES = 4_096;
 const PROBE_INTERVAL_MS = 20;
@@ -31,7 +44,6 @@ export class RedisServerProcess {
   readonly #child: ChildProcess;
   readonly #dir: string;
   readonly #exited: Promise<void>;
-  readonly #killOnExit = (): void => void this.#child.kill("SIGKILL");
   #output = "";
   #stopping: Promise<void> | undefined;
 
@@ -46,11 +58,10 @@ export class RedisServerProcess {
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
     this.#exited = new Promise((resolve) => {
-      child.once("close", () => resolve());
+      child.once("exit", () => resolve());
       child.once("error", () => resolve());
     });
-    // A test run that dies without close() must not leave a redis-server behind.
-    process.once("exit", this.#killOnExit);
+    child.stdin?.on("error", () => undefined);
   }
 
   /** Starts redis-server and waits until it answers PING. */
@@ -67,10 +78,10 @@ export class RedisServerProcess {
     const dir = await mkdtemp(join(tmpdir(), "irsa-redis-"));
     const socketPath = join(dir, "redis.sock");
     const child = spawn(
-      path,
-      ["--port", "0", "--unixsocket", socketPath, "--unixsocketperm", "700", "--dir", dir, "--save", "", "--appendonly", "no",
+      "/bin/sh",
+      ["-c", WATCHDOG_SCRIPT, path, "--port", "0", "--unixsocket", socketPath, "--unixsocketperm", "700", "--dir", dir, "--save", "", "--appendonly", "no",
         "--daemonize", "no", "--logfile", "", "--loglevel", "warning"],
-      { stdio: ["ignore", "pipe", "pipe"] },
+      { stdio: ["pipe", "pipe", "pipe"] },
     );
     const server = new RedisServerProcess(child, dir, socketPath);
     try {
@@ -95,16 +106,17 @@ export class RedisServerProcess {
     throw new LocalElastiCacheError("REDIS_SERVER_START_FAILED", `redis-server at ${path} ${why}; its output: ${this.#output.trim() || "(none)"}`);
   }
 
-  /** Kills redis-server (SIGTERM, SIGKILL after a grace period) and removes its folder. Idempotent. */
+  /** Stops redis-server (the watchdog's SIGTERM), waits for it, removes its folder. Idempotent. */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
-      process.off("exit", this.#killOnExit);
+      this.#child.stdin?.destroy();
       if (this.#child.exitCode === null && this.#child.signalCode === null) {
-        this.#child.kill("SIGTERM");
         const grace = setTimeout(() => this.#child.kill("SIGKILL"), STOP_GRACE_MS);
         await this.#exited;
         clearTimeout(grace);
       }
+      this.#child.stdout?.destroy();
+      this.#child.stderr?.destroy();
       await rm(this.#dir, { recursive: true, force: true });
     })();
     return this.#stopping;
