@@ -237,6 +237,24 @@ describe("startLocalElastiCache: connections and lifecycle", () => {
     await front.close();
   });
 
+  it("leaves no handle behind: servers, sockets, pipes, child processes, ref'd timers", async () => {
+    const handles = () => process.getActiveResourcesInfo().filter((kind) => kind !== "TTYWrap");
+    const count = (kinds: string[]) => Object.fromEntries(["TCPServerWrap", "TCPSocketWrap", "PipeWrap", "ProcessWrap", "Timeout"].map((kind) => [kind, kinds.filter((k) => k === kind).length]));
+    const before = handles();
+    const front = await start({ ageCheckIntervalMs: 10 });
+    const [a, b] = [await client(), await client()];
+    a.send(["AUTH", "app", PASSWORD], ["PING"]);
+    await a.lines(2);
+    b.send(["AUTH", "app", "tok-wrong"]);
+    await b.lines(1);
+    expect(handles().length).toBeGreaterThan(before.length);
+    await front.close();
+    await Promise.all([a.untilClosed(), b.untilClosed()]);
+    await new Promise((resolve) => setImmediate(resolve));
+    const [now, then] = [count(handles()), count(before)];
+    for (const kind of Object.keys(now)) expect(now[kind], kind).toBeLessThanOrEqual(then[kind] ?? 0);
+  });
+
   it("refuses a missing redis-server and bad options with typed errors", async () => {
     const checkToken = acceptPasswords({});
     await expect(startLocalElastiCache({ checkToken, redisServerPath: "/nonexistent/redis-server" })).rejects.toMatchObject({
