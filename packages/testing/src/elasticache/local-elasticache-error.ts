@@ -9,7 +9,18 @@ export type LocalElastiCacheErrorCode =
   /** The emulator was used after `close()`. */
   | "CLOSED";
 
-/** What the local ElastiCache emulator raises; `code` is stable, the message says what to fix. */
+/**
+ * What the local ElastiCache emulator raises; `code` is stable, the message says what to fix.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await startLocalElastiCache({ checkToken });
+ * } catch (error) {
+ *   if (error instanceof LocalElastiCacheError && error.code === "REDIS_SERVER_NOT_FOUND") skip();
+ * }
+ * ```
+ */
 export class LocalElastiCacheError extends Error {
   override readonly name = "LocalElastiCacheError";
   constructor(

@@ -34,7 +34,9 @@ export interface LocalElastiCacheInit {
 export interface LocalElastiCacheRefusal {
   /** The injected clock at the refusal, epoch ms. */
   readonly time: number;
+  /** The connection that presented the credentials. */
   readonly connectionId: number;
+  /** The user named in `AUTH`/`HELLO` (`default` for `AUTH password`). */
   readonly user: string;
   /** True when an authenticated connection tried to re-authenticate (it keeps its old one). */
   readonly reauthentication: boolean;
