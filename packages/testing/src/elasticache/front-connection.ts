@@ -108,7 +108,7 @@ export class FrontConnection {
     try {
       for (const request of this.#parser.push(chunk)) this.#queue.push(request);
     } catch (error) {
-      if (!(error instanceof RespProtocolError)) throw error;
+      if (!(error instanceof RespProtocolError)) return this.destroy();
       // Like Redis: answer the protocol error, then close (earlier replies may still be in flight).
       this.#closed = true;
       this.#client.end(encodeError(`ERR ${error.message}`));

@@ -1,6 +1,6 @@
 import { connect } from "node:net";
 import { inspect } from "node:util";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { RawRespClient } from "../test-support/raw-resp.js";
 import { NOAUTH_HELLO_MESSAGE, NOAUTH_MESSAGE, WRONGPASS_MESSAGE } from "./auth-commands.js";
 import { startLocalElastiCache, type LocalElastiCache, type LocalElastiCacheInit } from "./local-elasticache.js";
@@ -200,6 +200,26 @@ describe("startLocalElastiCache: re-authentication and the 12-hour cut", () => {
   });
 });
 
+describe("startLocalElastiCache under vitest fake timers", () => {
+  it("starts, and its background check cuts a connection 12 h later on the faked clock", async () => {
+    vi.useFakeTimers({ now: 0 });
+    try {
+      const front = await start();
+      const raw = await client();
+      raw.send(["AUTH", "app", PASSWORD]);
+      await raw.lines(1);
+      expect(front.connections()[0]?.authenticatedAt).toBe(0);
+      vi.advanceTimersByTime(12 * HOUR - 1_000);
+      expect(front.stats.connectionsCutForAge).toBe(0);
+      vi.advanceTimersByTime(1_000);
+      expect(front.stats.connectionsCutForAge).toBe(1);
+      await raw.untilClosed();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
 describe("startLocalElastiCache: connections and lifecycle", () => {
   it("drops every connection at once (a failover)", async () => {
     const front = await start();
@@ -262,7 +282,10 @@ describe("startLocalElastiCache: connections and lifecycle", () => {
       code: "REDIS_SERVER_NOT_FOUND",
       message: expect.stringContaining("IRSA_TEST_REDIS_SERVER"),
     });
-    await expect(startLocalElastiCache({ checkToken, maxAuthAgeMs: -1 })).rejects.toMatchObject({ code: "INVALID_OPTION" });
+    await expect(startLocalElastiCache({ checkToken, maxAuthAgeMs: 0 })).rejects.toMatchObject({ code: "INVALID_OPTION" });
+    await expect(startLocalElastiCache({ checkToken, ageCheckIntervalMs: 2 ** 31 })).rejects.toThrow(
+      "ageCheckIntervalMs must be a number of milliseconds from 0 to 2147483647, got 2147483648",
+    );
     await expect(startLocalElastiCache({} as LocalElastiCacheInit)).rejects.toMatchObject({ code: "INVALID_OPTION" });
   });
 });

@@ -18,11 +18,14 @@ export interface LocalElastiCacheInit {
   checkToken: TokenCheck;
   /** redis-server binary. Default: env `IRSA_TEST_REDIS_SERVER`, else `/usr/bin/redis-server`. */
   redisServerPath?: string;
-  /** A connection is cut this long after its last accepted authentication. Default 12 h. */
+  /** A connection is cut this long after its last accepted authentication (`Infinity`: never). Default 12 h. */
   maxAuthAgeMs?: number;
   /** Clock for authentication ages, epoch ms. Default `Date.now`. */
   now?: () => number;
-  /** Period of the background age check (an unref'd timer); 0 turns it off. Default 1000 ms. */
+  /**
+   * Period of the background age check (an unref'd `setInterval`, so vitest's fake timers drive
+   * it); 0 turns it off, for tests that step `now` and call `checkAges()`. Default 1000 ms.
+   */
   ageCheckIntervalMs?: number;
   /** How long `checkToken` may take; past it the credentials are refused. Default 5000 ms. */
   checkTokenTimeoutMs?: number;
@@ -88,10 +91,13 @@ export interface LocalElastiCache {
   close(): Promise<void>;
 }
 
-function nonNegative(name: string, value: number | undefined, fallback: number): number {
+/** Longest delay a Node timer takes. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+function duration(name: string, value: number | undefined, fallback: number, min: 0 | 1, max = MAX_TIMER_MS): number {
   const chosen = value ?? fallback;
-  if (typeof chosen !== "number" || Number.isNaN(chosen) || chosen < 0) {
-    throw new LocalElastiCacheError("INVALID_OPTION", `${name} must be a number >= 0 (milliseconds), got ${String(value)}`);
+  if (typeof chosen !== "number" || Number.isNaN(chosen) || chosen < min || chosen > max) {
+    throw new LocalElastiCacheError("INVALID_OPTION", `${name} must be a number of milliseconds from ${min} to ${max}, got ${String(value)}`);
   }
   return chosen;
 }
@@ -116,11 +122,12 @@ export async function startLocalElastiCache(init: LocalElastiCacheInit): Promise
   if (typeof init?.checkToken !== "function") {
     throw new LocalElastiCacheError("INVALID_OPTION", "checkToken is required: pass a TokenCheck, e.g. acceptPasswords({ user: 'password' })");
   }
-  const maxAuthAgeMs = nonNegative("maxAuthAgeMs", init.maxAuthAgeMs, DEFAULT_MAX_AUTH_AGE_MS);
-  const intervalMs = nonNegative("ageCheckIntervalMs", init.ageCheckIntervalMs, DEFAULT_AGE_CHECK_INTERVAL_MS);
-  const checkTimeoutMs = nonNegative("checkTokenTimeoutMs", init.checkTokenTimeoutMs, DEFAULT_TOKEN_CHECK_TIMEOUT_MS);
-  const startTimeoutMs = nonNegative("startTimeoutMs", init.startTimeoutMs, DEFAULT_REDIS_START_TIMEOUT_MS);
-  const now = init.now ?? Date.now;
+  const maxAuthAgeMs = duration("maxAuthAgeMs", init.maxAuthAgeMs, DEFAULT_MAX_AUTH_AGE_MS, 1, Number.POSITIVE_INFINITY);
+  const intervalMs = duration("ageCheckIntervalMs", init.ageCheckIntervalMs, DEFAULT_AGE_CHECK_INTERVAL_MS, 0);
+  const checkTimeoutMs = duration("checkTokenTimeoutMs", init.checkTokenTimeoutMs, DEFAULT_TOKEN_CHECK_TIMEOUT_MS, 1);
+  const startTimeoutMs = duration("startTimeoutMs", init.startTimeoutMs, DEFAULT_REDIS_START_TIMEOUT_MS, 1);
+  // Read Date.now at each call, so a test's fake timers (installed later) move it.
+  const now = init.now ?? (() => Date.now());
   const checkToken = init.checkToken;
 
   const redis = await RedisServerProcess.start(resolveRedisServerPath(init.redisServerPath), startTimeoutMs);

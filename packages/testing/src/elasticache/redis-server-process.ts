@@ -4,6 +4,10 @@ import { access, mkdtemp, rm } from "node:fs/promises";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+// Internal deadlines use node:timers, which vitest's fake timers leave real: a test that fakes
+// time must not stall the start of redis-server or its stop.
+import { clearTimeout, setTimeout } from "node:timers";
+import { setTimeout as delay } from "node:timers/promises";
 import { LocalElastiCacheError } from "./local-elasticache-error.js";
 
 /** Where Debian's package installs redis-server. */
@@ -94,13 +98,17 @@ export class RedisServerProcess {
   }
 
   async #waitReady(path: string, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
     let exited = false;
+    let late = false;
     void this.#exited.then(() => (exited = true));
-    while (Date.now() < deadline) {
-      if (exited) break;
-      if (await ping(this.socketPath)) return;
-      await new Promise((resolve) => setTimeout(resolve, PROBE_INTERVAL_MS));
+    const deadline = setTimeout(() => (late = true), timeoutMs);
+    try {
+      while (!late && !exited) {
+        if (await ping(this.socketPath)) return;
+        await delay(PROBE_INTERVAL_MS);
+      }
+    } finally {
+      clearTimeout(deadline);
     }
     const why = exited ? `exited (code ${this.#child.exitCode ?? this.#child.signalCode})` : `did not answer PING within ${timeoutMs} ms`;
     throw new LocalElastiCacheError("REDIS_SERVER_START_FAILED", `redis-server at ${path} ${why}; its output: ${this.#output.trim() || "(none)"}`);

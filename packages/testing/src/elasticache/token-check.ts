@@ -1,4 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
+// node:timers: vitest's fake timers leave it real, so a faked clock cannot stall a check.
+import { clearTimeout, setTimeout } from "node:timers";
 
 /** What a client connection presented its credentials with, for the check and the log. */
 export interface TokenCheckContext {

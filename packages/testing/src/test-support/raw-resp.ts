@@ -1,6 +1,7 @@
 // A raw TCP client for the ElastiCache emulator's own tests: sends exact bytes (pipelines, split
 // requests, inline commands) and waits for the reply text, with a deadline.
 import { connect, type Socket } from "node:net";
+import { clearTimeout, setTimeout } from "node:timers"; // real even under vitest's fake timers
 
 const DEFAULT_WAIT_MS = 3_000;
 
