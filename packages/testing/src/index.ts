@@ -65,3 +65,30 @@ export { DEFAULT_SERVED_CREDENTIALS_LIFETIME_SECONDS } from "./served-credential
 export { seededRandom } from "./seeded-random.js";
 export { ScriptedSource, credentialSet, recordingLogger, settle, track } from "./scripted-source.js";
 export type { ScriptedCredentials } from "./scripted-source.js";
+export { verifyPresignedRequest } from "./iam-auth/verify-presigned-request.js";
+export type {
+  IssuedCredentialsSource,
+  PresignedRequestExpectation,
+  VerifyPresignedRequestOptions,
+} from "./iam-auth/verify-presigned-request.js";
+export type { IamAuthAcceptance, IamAuthRefusal, IamAuthRefusalReason, IamAuthVerdict } from "./iam-auth/verdict.js";
+export { MAX_PRESIGNED_EXPIRES_SECONDS } from "./iam-auth/presigned-request.js";
+export { verifyRdsAuthToken, RDS_SIGNING_SERVICE } from "./iam-auth/rds-auth-token.js";
+export type { VerifyRdsAuthTokenOptions } from "./iam-auth/rds-auth-token.js";
+export { verifyElastiCacheAuthToken, SERVERLESS_CACHE_RESOURCE_TYPE } from "./iam-auth/elasticache-auth-token.js";
+export type { VerifyElastiCacheAuthTokenOptions } from "./iam-auth/elasticache-auth-token.js";
+export { verifyMskAuthToken, MSK_CONNECT_ACTION, MSK_SIGNING_SERVICE } from "./iam-auth/msk-auth-token.js";
+export type { VerifyMskAuthTokenOptions } from "./iam-auth/msk-auth-token.js";
+export { startLocalRdsPostgres, DEFAULT_RDS_TOKEN_HOSTNAME } from "./iam-auth/local-rds-postgres.js";
+export type { LocalRdsPostgres, LocalRdsPostgresInit } from "./iam-auth/local-rds-postgres.js";
+export type { LoginRecord, LoginStats } from "./iam-auth/login-log.js";
+export { startLocalRdsMysql, LOCAL_MYSQL_SERVER_VERSION } from "./iam-auth/local-rds-mysql.js";
+export type { LocalRdsMysql, LocalRdsMysqlInit } from "./iam-auth/local-rds-mysql.js";
+export { verifySignedRequest } from "./iam-auth/verify-signed-request.js";
+export type { VerifySignedRequestOptions } from "./iam-auth/verify-signed-request.js";
+export { startLocalOpenSearch, OPENSEARCH_SIGNING_SERVICES } from "./iam-auth/local-opensearch.js";
+export type { LocalOpenSearch, LocalOpenSearchInit, LocalOpenSearchRequest } from "./iam-auth/local-opensearch.js";
+export { LOCAL_OPENSEARCH_VERSION } from "./iam-auth/opensearch-documents.js";
+export type { ReceivedRequest } from "./local-sts/sigv4-verifier.js";
+export { startLocalMskBroker, MSK_SASL_MECHANISM } from "./iam-auth/local-msk-broker.js";
+export type { LocalMskBroker, LocalMskBrokerInit } from "./iam-auth/local-msk-broker.js";
