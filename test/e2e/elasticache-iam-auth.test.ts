@@ -2,7 +2,7 @@
 // local ElastiCache front (Debian's redis-server behind it) whose AUTH check verifies each token
 // against the sets the local STS issued. Time is simulated (Date and interval timers faked; the
 // sockets are real): the front cuts a connection 12 h after its last AUTH.
-import type { IrsaWorld, LocalElastiCache } from "@irsa/testing";
+import { startIrsaWorld, type IrsaWorld, type LocalElastiCache } from "@irsa/testing";
 import { createIoredisIamAuth, createRedisCredentialsProvider } from "@irsa/iam-auth";
 import type { WebIdentityCredentialProvider } from "@irsa/web-identity";
 import { Redis } from "ioredis";
@@ -100,9 +100,33 @@ describe("node-redis 5 with createRedisCredentialsProvider", () => {
     await readyAgain;
     expect(assumeCalls(world) - stsBefore).toBeLessThanOrEqual(1);
     expect(provider.tokens.tokensSigned - signedBefore).toBeLessThanOrEqual(1);
+    if (process.env.IRSA_PRINT_FIGURES) console.log("node-redis storm:", { sts: assumeCalls(world) - stsBefore, signed: provider.tokens.tokensSigned - signedBefore });
     expect(await Promise.all(clients.map((c) => c.ping()))).toEqual(Array(500).fill("PONG"));
     expect(cache.stats.authsRefused).toBe(0);
     expect(tokensOutlivingTheirSet(verdicts)).toBe(0);
+  });
+});
+
+describe("a token that would outlive its set is never sent", () => {
+  it("sets of 15 minutes cannot back a 15-minute token plus margin: connect fails typed, the front sees no AUTH", async () => {
+    const shortWorld = await startIrsaWorld({ tokenTtlSeconds: 4 * 24 * 3600, credentialLifetimeSeconds: 900 });
+    cleanups.push(() => shortWorld.close());
+    const shortVerdicts: Verdicts = [];
+    const shortCache = await startIamElastiCache(shortWorld, shortVerdicts);
+    cleanups.push(() => shortCache.close());
+    const shortCredentials = worldCredentials(shortWorld);
+    cleanups.push(() => shortCredentials.close());
+    const provider = createRedisCredentialsProvider({ ...init(), credentials: shortCredentials });
+    cleanups.push(() => provider.close());
+    const client = createClient({ url: shortCache.url, credentialsProvider: provider, socket: { reconnectStrategy: false } });
+    client.on("error", () => {});
+    cleanups.push(() => client.isOpen && client.destroy());
+    await expect(client.connect()).rejects.toMatchObject({ name: "MinimumValidityError", code: "MinimumValidityUnmet" });
+    const auth = createIoredisIamAuth({ ...init(), credentials: shortCredentials });
+    cleanups.push(() => auth.close());
+    await expect(auth.redisOptions()).rejects.toMatchObject({ code: "MinimumValidityUnmet" });
+    expect(shortVerdicts).toEqual([]);
+    expect(shortCache.stats).toMatchObject({ authsAccepted: 0, authsRefused: 0 });
   });
 });
 
@@ -150,6 +174,7 @@ describe("ioredis 5 with createIoredisIamAuth", () => {
     expect(cache.dropAllConnections()).toBe(500);
     await readyAgain;
     expect(assumeCalls(world) - stsBefore).toBeLessThanOrEqual(1);
+    if (process.env.IRSA_PRINT_FIGURES) console.log("ioredis storm:", { sts: assumeCalls(world) - stsBefore });
     expect(await Promise.all(clients.map((c) => c.ping()))).toEqual(Array(500).fill("PONG"));
     expect(cache.stats.authsRefused).toBe(0);
     expect(tokensOutlivingTheirSet(verdicts)).toBe(0);

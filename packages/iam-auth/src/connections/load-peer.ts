@@ -1,26 +1,25 @@
-// Optional peer packages are loaded on first use, never when @irsa/iam-auth is imported: importing
-// the package costs no more than @irsa/web-identity itself.
-import { PeerClientMissingError } from "./errors.js";
+// Optional peer packages of the connection helpers, loaded on first use (never when @irsa/iam-auth
+// is imported). A failure is the package's PeerDependencyError naming what to install.
+import { PeerDependencyError } from "../errors.js";
 
-/** Loads a module by name; the seam tests use to simulate a peer that is not installed. */
-export type PeerLoader = (specifier: string) => Promise<unknown>;
+/** Loads a module by specifier; the seam tests use to simulate a peer that is not installed. */
+export type ModuleLoader = (specifier: string) => Promise<unknown>;
 
 /** The default loader: a dynamic `import()`. */
-export const importPeer: PeerLoader = (specifier) => import(specifier);
+export const importModule: ModuleLoader = (specifier) => import(specifier);
 
 /**
- * Loads `specifier` once per loader and caches the promise; a failure becomes a
- * {@link PeerClientMissingError} naming the package to install (and is not cached, so installing
- * it later works without a restart).
+ * Loads `specifier` (from the package `peer`) once and caches it; a failure is a
+ * PeerDependencyError and is not cached, so installing the package later works without a restart.
  */
-export function peerModule<M>(peer: string, specifier: string, feature: string, loader: PeerLoader): () => Promise<M> {
+export function peerModule<M>(peer: string, specifier: string, neededBy: string, loader: ModuleLoader): () => Promise<M> {
   let loading: Promise<M> | undefined;
   return () => {
     loading ??= loader(specifier).then(
       (module) => module as M,
       (error: unknown) => {
         loading = undefined;
-        throw new PeerClientMissingError(peer, feature, { cause: error });
+        throw new PeerDependencyError(peer, neededBy, error);
       },
     );
     return loading;

@@ -3,7 +3,7 @@
 // as long as what is signed with it, plus a margin.
 import { fromWebIdentity, withMinimumValidity, type MinimumValidityProvider } from "@irsa/web-identity";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
-import { IamAuthOptionError } from "./errors.js";
+import { IamAuthConfigurationError } from "../errors.js";
 
 /** Extra life a set must have beyond the token it signs: clock differences and a slow login. */
 export const SIGNING_MARGIN_MS = 5 * 60_000;
@@ -11,7 +11,7 @@ export const SIGNING_MARGIN_MS = 5 * 60_000;
 /** `withMinimumValidity(credentials ?? fromWebIdentity(), tokenLifetimeMs + SIGNING_MARGIN_MS)`. */
 export function signingCredentials(helper: string, credentials: unknown, tokenLifetimeMs: number): MinimumValidityProvider {
   if (credentials !== undefined && typeof credentials !== "function") {
-    throw new IamAuthOptionError("InvalidOption", `${helper}.credentials`, `${helper}: 'credentials' must be a credential provider function (e.g. fromWebIdentity()).`);
+    throw new IamAuthConfigurationError(`${helper}: credentials must be a credential provider function (e.g. fromWebIdentity()).`, { code: "InvalidOption", option: "credentials" });
   }
   const provider = (credentials as AwsCredentialIdentityProvider | undefined) ?? fromWebIdentity();
   return withMinimumValidity(provider, tokenLifetimeMs + SIGNING_MARGIN_MS);

@@ -1,5 +1,6 @@
 // Options shared by the node-redis credentials provider and the ioredis re-authenticator.
-import { durationOption, functionOption } from "../connections/options.js";
+import { durationOption } from "../connections/options.js";
+import { optionalFunction } from "../init-checks.js";
 import { buildTokenGenerator, type ElastiCacheTokenGenerator, type ElastiCacheTokenInit } from "./elasticache-token.js";
 import {
   DEFAULT_CHECK_INTERVAL_MS,
@@ -27,7 +28,7 @@ export function parseConnectionAuthInit(init: ElastiCacheConnectionAuthInit, hel
       tokens,
       reauthenticateIntervalMs: durationOption(helper, "reauthenticateIntervalMs", init.reauthenticateIntervalMs, DEFAULT_REAUTHENTICATE_INTERVAL_MS, 60_000, MAX_REAUTHENTICATE_INTERVAL_MS),
       checkIntervalMs: durationOption(helper, "checkIntervalMs", init.checkIntervalMs, DEFAULT_CHECK_INTERVAL_MS, 1_000, 10 * 60_000),
-      onError: functionOption<(error: Error) => void>(helper, "onError", init.onError, () => {}),
+      onError: optionalFunction<(error: Error) => void>(helper, "onError", init.onError, "told of failed re-authentications") ?? (() => {}),
       now: init.now ?? Date.now,
     };
   } catch (error) {

@@ -6,8 +6,9 @@ import { Hash } from "@smithy/hash-node";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
-import { IamAuthOptionError } from "../connections/errors.js";
-import { durationOption, functionOption, lowerCaseName, refuseUnknownOptions, requiredName, signingRegion } from "../connections/options.js";
+import { IamAuthConfigurationError } from "../errors.js";
+import { checkKnownOptions, optionalFunction, requireString } from "../init-checks.js";
+import { durationOption, lowerCaseName, signingRegion } from "../connections/options.js";
 import { hideSecrets } from "../connections/hide-secrets.js";
 import { signingCredentials } from "../connections/signing-credentials.js";
 
@@ -75,27 +76,26 @@ export function createElastiCacheTokenGenerator(init: ElastiCacheTokenInit): Ela
 
 /** The generator behind the public helpers: `helper` names them in errors; `extraKnown` are their own options. */
 export function buildTokenGenerator(init: ElastiCacheTokenInit, HELPER: string, extraKnown: readonly string[]): ElastiCacheTokenGenerator {
-  if (typeof init !== "object" || init === null) throw new IamAuthOptionError("MissingOption", HELPER, `${HELPER}(init) needs an options object with cacheName and userId.`);
-  refuseUnknownOptions(HELPER, init, [...KNOWN, ...extraKnown]);
+  checkKnownOptions(HELPER, init, [...KNOWN, ...extraKnown]);
   const service = init.service ?? "elasticache";
   if (service !== "elasticache" && service !== "memorydb") {
-    throw new IamAuthOptionError("InvalidOption", `${HELPER}.service`, `${HELPER}: 'service' is 'elasticache' or 'memorydb' (got ${JSON.stringify(String(service))}).`);
+    throw new IamAuthConfigurationError(`${HELPER}: service is 'elasticache' or 'memorydb'.`, { code: "InvalidOption", option: "service" });
   }
   const label = service === "memorydb" ? "MemoryDB" : "ElastiCache";
-  const cacheName = lowerCaseName(HELPER, "cacheName", requiredName(HELPER, "cacheName", init.cacheName, `the ${label} cache or cluster name`), label);
-  const userId = lowerCaseName(HELPER, "userId", requiredName(HELPER, "userId", init.userId, `the id of the IAM-enabled ${label} user`), label);
+  const cacheName = lowerCaseName(HELPER, "cacheName", requireString(HELPER, "cacheName", init.cacheName, `the ${label} cache or cluster name`), label);
+  const userId = lowerCaseName(HELPER, "userId", requireString(HELPER, "userId", init.userId, `the id of the IAM-enabled ${label} user`), label);
   if (init.userName !== undefined && init.userName !== userId) {
-    throw new IamAuthOptionError("UserMismatch", `${HELPER}.userName`, `${HELPER}: ${label} IAM users must have user name = user id; got userName '${String(init.userName)}' and userId '${userId}'. Create the user with the same id and name.`);
+    throw new IamAuthConfigurationError(`${HELPER}: ${label} IAM users must have user name = user id; got userName '${String(init.userName)}' and userId '${userId}'. Create the user with the same id and name.`, { code: "InvalidOption", option: "userName" });
   }
   if (init.serverless !== undefined && typeof init.serverless !== "boolean") {
-    throw new IamAuthOptionError("InvalidOption", `${HELPER}.serverless`, `${HELPER}: 'serverless' must be true or false.`);
+    throw new IamAuthConfigurationError(`${HELPER}: serverless must be true or false.`, { code: "InvalidOption", option: "serverless" });
   }
   if (init.serverless === true && service === "memorydb") {
-    throw new IamAuthOptionError("InvalidOption", `${HELPER}.serverless`, `${HELPER}: 'serverless' is for ElastiCache serverless caches; MemoryDB has none.`);
+    throw new IamAuthConfigurationError(`${HELPER}: serverless is for ElastiCache serverless caches; MemoryDB has none.`, { code: "InvalidOption", option: "serverless" });
   }
   const region = signingRegion(HELPER, init.region);
   const reuseMarginMs = durationOption(HELPER, "tokenReuseMarginMs", init.tokenReuseMarginMs, DEFAULT_TOKEN_REUSE_MARGIN_MS, 60_000, 10 * 60_000);
-  const now = functionOption<() => number>(HELPER, "now", init.now, Date.now);
+  const now = optionalFunction<() => number>(HELPER, "now", init.now, "a clock returning epoch ms") ?? Date.now;
   const credentials = signingCredentials(HELPER, init.credentials, ELASTICACHE_TOKEN_EXPIRES_SECONDS * 1000);
   const query: Record<string, string> = { Action: "connect", User: userId, ...(init.serverless === true ? { ResourceType: "ServerlessCache" } : {}) };
 
@@ -112,7 +112,7 @@ export function buildTokenGenerator(init: ElastiCacheTokenInit, HELPER: string, 
     // Never hand out a token that would outlive the set that signed it (withMinimumValidity
     // guarantees it; this guard keeps a foreign provider or a skewed clock from breaking it).
     if (set.expiration !== undefined && set.expiration.getTime() < expiresAt) {
-      throw new IamAuthOptionError("InvalidOption", `${HELPER}.credentials`, `${HELPER}: the credential set expires at ${set.expiration.toISOString()}, before a token signed now would (${new Date(expiresAt).toISOString()}); refusing to sign a token that dies early.`);
+      throw new IamAuthConfigurationError(`${HELPER}: the credential set expires at ${set.expiration.toISOString()}, before a token signed now would (${new Date(expiresAt).toISOString()}); refusing to sign a token that dies early.`, { code: "HorizonUnmeetable", option: "credentials" });
     }
     const signer = new SignatureV4({ service, region, credentials: set, sha256: Hash.bind(null, "sha256"), uriEscapePath: true });
     const request = new HttpRequest({ method: "GET", protocol: "http:", hostname: cacheName, path: "/", query, headers: { host: cacheName } });

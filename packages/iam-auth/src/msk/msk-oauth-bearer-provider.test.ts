@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import { startLocalSts, verifyMskAuthToken, type LocalSts } from "@irsa/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { IamAuthOptionError, PeerClientMissingError } from "../connections/errors.js";
+import { IamAuthConfigurationError, PeerDependencyError } from "../errors.js";
 import { createOpenSearchSigner } from "../opensearch/opensearch-credentials.js";
 import { createMskOAuthBearerProvider, MSK_SIGNER_PACKAGE } from "./msk-oauth-bearer-provider.js";
 
@@ -28,24 +28,24 @@ describe("createMskOAuthBearerProvider", () => {
     provider.close();
   });
 
-  it("a signer that is not installed is a PeerClientMissingError naming the package, at first use", async () => {
+  it("a signer that is not installed is a PeerDependencyError naming the package, at first use", async () => {
     const set = sts.issueCredentials({ roleArn: ROLE });
     const provider = createMskOAuthBearerProvider({ region: "us-east-1", credentials: async () => set, loadPeer: notInstalled });
     const error = await provider().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(PeerClientMissingError);
-    expect(error).toMatchObject({ code: "PeerClientMissing", peer: MSK_SIGNER_PACKAGE, recoverable: false });
+    expect(error).toBeInstanceOf(PeerDependencyError);
+    expect(error).toMatchObject({ code: "PeerDependencyMissing", packageName: MSK_SIGNER_PACKAGE, recoverable: false });
     expect((error as Error).message).toContain(`npm install ${MSK_SIGNER_PACKAGE}`);
     provider.close();
   });
 
   it("refuses an unknown option and a missing region", () => {
-    expect(() => createMskOAuthBearerProvider({ region: "us-east-1", regoin: "x" } as never)).toThrow(IamAuthOptionError);
+    expect(() => createMskOAuthBearerProvider({ region: "us-east-1", regoin: "x" } as never)).toThrow(IamAuthConfigurationError);
     const saved = [process.env.AWS_REGION, process.env.AWS_DEFAULT_REGION];
     delete process.env.AWS_REGION;
     delete process.env.AWS_DEFAULT_REGION;
     try {
       expect(() => createMskOAuthBearerProvider({ credentials: async () => sts.issueCredentials({ roleArn: ROLE }) })).toThrow(
-        expect.objectContaining({ code: "MissingOption", option: "createMskOAuthBearerProvider.region" }),
+        expect.objectContaining({ code: "MissingOption", option: "region" }),
       );
     } finally {
       if (saved[0] !== undefined) process.env.AWS_REGION = saved[0];
@@ -55,8 +55,8 @@ describe("createMskOAuthBearerProvider", () => {
 });
 
 describe("createOpenSearchSigner", () => {
-  it("an OpenSearch client that is not installed is a PeerClientMissingError", async () => {
+  it("an OpenSearch client that is not installed is a PeerDependencyError", async () => {
     const error = await createOpenSearchSigner({ region: "us-east-1", credentials: async () => sts.issueCredentials({ roleArn: ROLE }), loadPeer: notInstalled }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ name: "PeerClientMissingError", code: "PeerClientMissing", peer: "@opensearch-project/opensearch" });
+    expect(error).toMatchObject({ name: "PeerDependencyError", code: "PeerDependencyMissing", packageName: "@opensearch-project/opensearch" });
   });
 });

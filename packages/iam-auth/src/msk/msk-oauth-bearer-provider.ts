@@ -5,9 +5,9 @@
 // one session name per provider, so re-authentication never changes the principal.
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { hideSecrets } from "../connections/hide-secrets.js";
-import { importPeer, peerModule, type PeerLoader } from "../connections/load-peer.js";
-import { IamAuthOptionError } from "../connections/errors.js";
-import { functionOption, refuseUnknownOptions, signingRegion } from "../connections/options.js";
+import { importModule, peerModule, type ModuleLoader } from "../connections/load-peer.js";
+import { signingRegion } from "../connections/options.js";
+import { checkKnownOptions, optionalFunction } from "../init-checks.js";
 import { signingCredentials } from "../connections/signing-credentials.js";
 
 /** How long an MSK token lives, seconds (the signer's fixed expiry). */
@@ -22,7 +22,7 @@ export interface MskOAuthBearerInit {
   /** Credentials to sign with. Default `fromWebIdentity()` (the shared engine). */
   credentials?: AwsCredentialIdentityProvider;
   /** Loads the signer package (tests simulate a missing peer). Default dynamic `import()`. */
-  loadPeer?: PeerLoader;
+  loadPeer?: ModuleLoader;
 }
 
 /** What kafkajs' `sasl.oauthBearerProvider` returns. */
@@ -56,10 +56,9 @@ const KNOWN = ["region", "credentials", "loadPeer"];
  * ```
  */
 export function createMskOAuthBearerProvider(init: MskOAuthBearerInit = {}): MskOAuthBearerProvider {
-  if (typeof init !== "object" || init === null) throw new IamAuthOptionError("InvalidOption", HELPER, `${HELPER}(init): init must be an options object.`);
-  refuseUnknownOptions(HELPER, init, KNOWN);
+  checkKnownOptions(HELPER, init, KNOWN);
   const region = signingRegion(HELPER, init.region);
-  const loader = functionOption<PeerLoader>(HELPER, "loadPeer", init.loadPeer, importPeer);
+  const loader = optionalFunction<ModuleLoader>(HELPER, "loadPeer", init.loadPeer, "a module loader") ?? importModule;
   const signer = peerModule<MskSignerModule>(MSK_SIGNER_PACKAGE, MSK_SIGNER_PACKAGE, "The MSK token provider", loader);
   const credentials = signingCredentials(HELPER, init.credentials, MSK_TOKEN_EXPIRES_SECONDS * 1000);
   let tokensSigned = 0;

@@ -3,9 +3,10 @@
 // calls STS or IMDS) per call. Here every call is one cached read of the shared engine.
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { fromWebIdentity } from "@irsa/web-identity";
-import { IamAuthOptionError } from "../connections/errors.js";
-import { importPeer, peerModule, type PeerLoader } from "../connections/load-peer.js";
-import { functionOption, refuseUnknownOptions, signingRegion } from "../connections/options.js";
+import { IamAuthConfigurationError } from "../errors.js";
+import { importModule, peerModule, type ModuleLoader } from "../connections/load-peer.js";
+import { signingRegion } from "../connections/options.js";
+import { checkKnownOptions, optionalFunction } from "../init-checks.js";
 
 /** The peer package whose signer this feeds. */
 export const OPENSEARCH_CLIENT_PACKAGE = "@opensearch-project/opensearch";
@@ -26,9 +27,8 @@ export interface OpenSearchCredentialsInit {
  */
 export function createOpenSearchCredentials(init: OpenSearchCredentialsInit = {}): () => Promise<AwsCredentialIdentity> {
   const helper = "createOpenSearchCredentials";
-  if (typeof init !== "object" || init === null) throw new IamAuthOptionError("InvalidOption", helper, `${helper}(init): init must be an options object.`);
-  refuseUnknownOptions(helper, init, ["credentials"]);
-  const provider = functionOption<AwsCredentialIdentityProvider | undefined>(helper, "credentials", init.credentials, undefined) ?? fromWebIdentity();
+  checkKnownOptions(helper, init, ["credentials"]);
+  const provider = optionalFunction<AwsCredentialIdentityProvider>(helper, "credentials", init.credentials, "a credential provider") ?? fromWebIdentity();
   return () => provider();
 }
 
@@ -39,7 +39,7 @@ export interface OpenSearchSignerInit extends OpenSearchCredentialsInit {
   /** `es` (managed domains, default) or `aoss` (OpenSearch Serverless). */
   service?: "es" | "aoss";
   /** Loads the client's `aws` module (tests simulate a missing peer). Default dynamic `import()`. */
-  loadPeer?: PeerLoader;
+  loadPeer?: ModuleLoader;
 }
 
 interface OpenSearchAwsModule {
@@ -52,14 +52,13 @@ interface OpenSearchAwsModule {
  */
 export async function createOpenSearchSigner(init: OpenSearchSignerInit = {}): Promise<object> {
   const helper = "createOpenSearchSigner";
-  if (typeof init !== "object" || init === null) throw new IamAuthOptionError("InvalidOption", helper, `${helper}(init): init must be an options object.`);
-  refuseUnknownOptions(helper, init, ["credentials", "region", "service", "loadPeer"]);
+  checkKnownOptions(helper, init, ["credentials", "region", "service", "loadPeer"]);
   const region = signingRegion(helper, init.region);
   const service = init.service ?? "es";
   if (service !== "es" && service !== "aoss") {
-    throw new IamAuthOptionError("InvalidOption", `${helper}.service`, `${helper}: 'service' is 'es' or 'aoss' (got ${JSON.stringify(String(service))}).`);
+    throw new IamAuthConfigurationError(`${helper}: service is 'es' (managed domains) or 'aoss' (OpenSearch Serverless).`, { code: "InvalidOption", option: "service" });
   }
-  const loader = functionOption<PeerLoader>(helper, "loadPeer", init.loadPeer, importPeer);
+  const loader = optionalFunction<ModuleLoader>(helper, "loadPeer", init.loadPeer, "a module loader") ?? importModule;
   const load = peerModule<OpenSearchAwsModule>(OPENSEARCH_CLIENT_PACKAGE, `${OPENSEARCH_CLIENT_PACKAGE}/aws`, "createOpenSearchSigner", loader);
   const getCredentials = createOpenSearchCredentials(init.credentials !== undefined ? { credentials: init.credentials } : {});
   const { AwsSigv4Signer } = await load();
