@@ -33,6 +33,7 @@ export interface MskOAuthBearerToken {
 
 /** A kafkajs `oauthBearerProvider`, plus `close()`. */
 export interface MskOAuthBearerProvider {
+  /** A token with its full 15 minutes, signed by a set that outlives it. */
   (): Promise<MskOAuthBearerToken>;
   /** Tokens made so far. */
   readonly tokensSigned: number;

@@ -48,7 +48,13 @@ interface OpenSearchAwsModule {
 
 /**
  * `AwsSigv4Signer({ region, service, getCredentials })` of the installed OpenSearch client, over
- * the shared engine: spread it into `new Client({ node, ...signer })`.
+ * the shared engine: spread it into `new Client({ node, ...signer })`. The client is loaded on
+ * first use; when it is not installed, a `PeerDependencyError` names it.
+ *
+ * @example
+ * ```ts
+ * const client = new Client({ node, ...(await createOpenSearchSigner({ region: "us-east-1", service: "aoss" })) });
+ * ```
  */
 export async function createOpenSearchSigner(init: OpenSearchSignerInit = {}): Promise<object> {
   const helper = "createOpenSearchSigner";
