@@ -105,6 +105,17 @@ describe("local ElastiCache with node-redis 5", () => {
     expect(await received).toBe("extra");
   });
 
+  it("reset(): RESET is relayed and node-redis's handshake that follows re-authenticates", async () => {
+    await start();
+    const { client } = await nodeRedis({ RESP: 3 });
+    await client.connect();
+    await client.subscribe("news", () => undefined);
+    await client.reset();
+    expect(await client.get("k")).toBeNull();
+    expect(await client.sendCommand(["CLIENT", "INFO"])).toMatch(/ resp=3\b/);
+    expect(cache.connections()).toMatchObject([{ authentications: 2, authenticatedWith: "HELLO" }]);
+  });
+
   it("re-authenticates a live connection without dropping the commands around it", async () => {
     let clock = 0;
     await start({ now: () => clock });

@@ -17,14 +17,14 @@ describe("classifyRequest", () => {
     expect(auth.relay(true).equals(encodeRequest(["AUTH", RELAY_ACCEPTED_USER, RELAY_PLACEHOLDER_PASSWORD]))).toBe(true);
     expect(auth.relay(false).equals(encodeRequest(["AUTH", RELAY_REFUSED_USER, RELAY_PLACEHOLDER_PASSWORD]))).toBe(true);
     const hello = classifyRequest(args("HELLO", "3", "AUTH", "app", "tok", "SETNAME", "me"));
-    expect(hello).toMatchObject({ kind: "authenticate", command: "HELLO", credentials: { user: "app", password: "tok" } });
+    expect(hello).toMatchObject({ kind: "authenticate", command: "HELLO", protocol: 3, credentials: { user: "app", password: "tok" } });
     if (hello.kind !== "authenticate") throw new Error("expected authenticate");
     expect(hello.relay(true).toString()).toBe(encodeRequest(["HELLO", "3", "AUTH", RELAY_ACCEPTED_USER, RELAY_PLACEHOLDER_PASSWORD, "SETNAME", "me"]).toString());
   });
 
   it("checks HELLO's arguments in Redis's order", () => {
     expect(classifyRequest(args("HELLO"))).toEqual({ kind: "hello" });
-    expect(classifyRequest(args("HELLO", "3", "SETNAME", "me"))).toEqual({ kind: "hello" });
+    expect(classifyRequest(args("HELLO", "3", "SETNAME", "me"))).toEqual({ kind: "hello", protocol: 3 });
     expect(classifyRequest(args("HELLO", "three"))).toMatchObject({ kind: "malformed", error: "ERR Protocol version is not an integer or out of range" });
     expect(classifyRequest(args("HELLO", "4", "AUTH", "app", "tok"))).toMatchObject({ kind: "malformed", error: "NOPROTO unsupported protocol version" });
     const bad = classifyRequest(args("HELLO", "3", "AUTH", "app", "tok", "BOGUS"));

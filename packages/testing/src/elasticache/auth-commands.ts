@@ -28,11 +28,18 @@ export interface Credentials {
 /** What the front does with one request. */
 export type AuthCommand =
   /** `AUTH` or `HELLO ... AUTH ...`: check the credentials; `relay(accepted)` is what to send on. */
-  | { kind: "authenticate"; command: "AUTH" | "HELLO"; credentials: Credentials; relay: (accepted: boolean) => Buffer }
+  | {
+      kind: "authenticate";
+      command: "AUTH" | "HELLO";
+      credentials: Credentials;
+      /** The protocol a `HELLO` asks for. */
+      protocol?: 2 | 3;
+      relay: (accepted: boolean) => Buffer;
+    }
   /** A malformed `AUTH`/`HELLO`: answer `error` before authentication, else relay `relay` (no secret in it). */
   | { kind: "malformed"; error: string; relay: Buffer }
-  /** `HELLO` without credentials. */
-  | { kind: "hello" }
+  /** `HELLO` without credentials (`protocol` unless a bare `HELLO`). */
+  | { kind: "hello"; protocol?: 2 | 3 }
   /** `QUIT`. */
   | { kind: "quit" }
   /** Anything else. */
@@ -94,11 +101,13 @@ function classifyHello(args: readonly Buffer[]): AuthCommand {
       return malformed(`ERR Syntax error in HELLO option '${(args[i] as Buffer).toString("utf8")}'`);
     }
   }
-  if (credentials === undefined) return { kind: "hello" };
+  const protocol = proto as 2 | 3;
+  if (credentials === undefined) return { kind: "hello", protocol };
   return {
     kind: "authenticate",
     command: "HELLO",
     credentials,
+    protocol,
     relay: (accepted) =>
       encodeRequest(
         args.map((arg, i) => {

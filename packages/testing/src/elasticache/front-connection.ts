@@ -1,6 +1,7 @@
 import { connect, type Socket } from "node:net";
 import { classifyRequest, NOAUTH_HELLO_MESSAGE, NOAUTH_MESSAGE, WRONGPASS_MESSAGE, type AuthCommand } from "./auth-commands.js";
 import { encodeError, RespProtocolError, RespRequestParser, type RespRequest } from "./resp-request-parser.js";
+import { SubscribedMode } from "./subscribed-mode.js";
 import type { TokenCheckContext, TokenCheckResult } from "./token-check.js";
 
 /** One client connection as the emulator sees it. Never a password. */
@@ -41,7 +42,7 @@ export interface FrontEnvironment {
  * front answers everything itself and nothing reaches redis-server; from then on every request,
  * the rewritten AUTH/HELLO included, goes to redis-server on this connection's own relay socket,
  * so every reply comes from redis-server, in order. (Authentication is never dropped again, so
- * the two phases never interleave.)
+ * the two phases never interleave: `RESET` is relayed and the connection stays authenticated.)
  */
 export class FrontConnection {
   readonly id: number;
@@ -49,6 +50,7 @@ export class FrontConnection {
   readonly #env: FrontEnvironment;
   readonly #parser = new RespRequestParser();
   readonly #queue: RespRequest[] = [];
+  readonly #subscribedMode = new SubscribedMode();
   #relay: Socket | undefined;
   #checking = false;
   /** No more requests are handled (closing, or closed). */
@@ -137,6 +139,8 @@ export class FrontConnection {
     const authenticated = this.#relay !== undefined;
     switch (command.kind) {
       case "authenticate":
+        // redis-server refuses AUTH/HELLO to a RESP2 subscriber; let it answer, check nothing.
+        if (authenticated && this.#subscribedMode.active) return this.#send(command.relay(false));
         return this.#authenticate(command);
       case "malformed":
         return authenticated ? this.#send(command.relay) : this.#reply(command.error);
@@ -146,9 +150,13 @@ export class FrontConnection {
         this.#client.end("+OK\r\n");
         return;
       case "hello":
-        return authenticated ? this.#relayRequest(request) : this.#reply(NOAUTH_HELLO_MESSAGE);
+        if (!authenticated) return this.#reply(NOAUTH_HELLO_MESSAGE);
+        if (command.protocol !== undefined && !this.#subscribedMode.active) this.#subscribedMode.switchProtocol(command.protocol);
+        return this.#relayRequest(request);
       case "other":
-        return authenticated ? this.#relayRequest(request) : this.#reply(NOAUTH_MESSAGE);
+        if (!authenticated) return this.#reply(NOAUTH_MESSAGE);
+        this.#subscribedMode.observe(request.args);
+        return this.#relayRequest(request);
     }
   }
 
@@ -168,6 +176,7 @@ export class FrontConnection {
           this.#authenticatedWith = command.command;
           this.#authentications += 1;
           this.#env.accepted(this, reauthentication);
+          if (command.protocol !== undefined) this.#subscribedMode.switchProtocol(command.protocol);
           this.#openRelay();
           this.#send(command.relay(true));
         } else {

@@ -157,6 +157,24 @@ describe("startLocalElastiCache: re-authentication and the 12-hour cut", () => {
     expect(front.stats.refusals[0]?.reauthentication).toBe(true);
   });
 
+  it("lets redis-server refuse AUTH to a RESP2 subscriber (no re-authentication, as on ElastiCache); RESP3 subscribers may", async () => {
+    let clock = 0;
+    const front = await start({ now: () => clock, ageCheckIntervalMs: 0 });
+    const resp2 = await client();
+    resp2.send(["AUTH", "app", PASSWORD], ["SUBSCRIBE", "news"]);
+    await resp2.until((text) => text.endsWith(":1\r\n"));
+    clock = HOUR;
+    resp2.send(["AUTH", "app", PASSWORD], ["UNSUBSCRIBE"], ["AUTH", "app", PASSWORD]);
+    const text = await resp2.until((received) => received.endsWith("+OK\r\n") && received.includes("unsubscribe"));
+    expect(text).toContain("-ERR Can't execute 'auth': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context\r\n");
+    expect(front.stats).toMatchObject({ authsAccepted: 2, reauthsAccepted: 1, authsRefused: 0 });
+
+    const resp3 = await client();
+    resp3.send(["HELLO", "3", "AUTH", "app", PASSWORD], ["SUBSCRIBE", "news"], ["AUTH", "app", PASSWORD]);
+    expect(await resp3.until((received) => received.endsWith("+OK\r\n"))).toContain(">3\r\n$9\r\nsubscribe\r\n$4\r\nnews\r\n:1\r\n+OK\r\n");
+    expect(front.connections().map((connection) => connection.authentications)).toEqual([2, 2]);
+  });
+
   it("cuts a connection maxAuthAgeMs after its last AUTH unless it re-authenticated", async () => {
     let clock = 0;
     const front = await start({ now: () => clock, ageCheckIntervalMs: 0 });
