@@ -8,6 +8,8 @@ export type Mysql2AuthPlugin = (context: { connection: unknown; command: unknown
 
 /** What to pass as mysql2's `authPlugins`. */
 export interface Mysql2AuthPlugins {
+  /** mysql2 looks plugins up by the name the server asks for. */
+  [pluginName: string]: Mysql2AuthPlugin;
   /** Answers the server's cleartext password request with an RDS IAM auth token. */
   mysql_clear_password: Mysql2AuthPlugin;
 }
