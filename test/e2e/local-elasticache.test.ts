@@ -181,6 +181,21 @@ describe("local ElastiCache with ioredis 5", () => {
     await expect(anonymous.client.get("k")).rejects.toThrow(/^NOAUTH Authentication required\.$/);
   });
 
+  it("carries large values and a long pipeline intact", async () => {
+    await start();
+    const { client } = ioredis();
+    await client.connect();
+    const big = Buffer.alloc(5 * 1024 * 1024, 0x7a);
+    big.write("\r\n*1\r\n$4\r\nAUTH\r\n", 1_000_000); // RESP-looking bytes inside a value are data
+    await client.set("big", big);
+    expect((await client.getBuffer("big"))?.equals(big)).toBe(true);
+    const pipeline = client.pipeline();
+    for (let i = 0; i < 5_000; i += 1) pipeline.rpush("list", String(i));
+    await pipeline.exec();
+    expect(await client.lrange("list", -2, -1)).toEqual(["4998", "4999"]);
+    expect(cache.stats.authsAccepted).toBe(1);
+  });
+
   it("re-authenticates with AUTH on a live connection, in order with pipelined commands", async () => {
     let clock = 0;
     await start({ now: () => clock });

@@ -5,9 +5,7 @@ export type LocalElastiCacheErrorCode =
   /** `redis-server` exited or did not answer before the start deadline. */
   | "REDIS_SERVER_START_FAILED"
   /** An option of `startLocalElastiCache` is out of range. */
-  | "INVALID_OPTION"
-  /** The emulator was used after `close()`. */
-  | "CLOSED";
+  | "INVALID_OPTION";
 
 /**
  * What the local ElastiCache emulator raises; `code` is stable, the message says what to fix.

@@ -300,6 +300,10 @@ describe("startLocalElastiCache: connections and lifecycle", () => {
       code: "REDIS_SERVER_NOT_FOUND",
       message: expect.stringContaining("IRSA_TEST_REDIS_SERVER"),
     });
+    await expect(startLocalElastiCache({ checkToken, redisServerPath: "/bin/false" })).rejects.toMatchObject({
+      code: "REDIS_SERVER_START_FAILED",
+      message: "redis-server at /bin/false exited (code 1); its output: (none)",
+    });
     await expect(startLocalElastiCache({ checkToken, maxAuthAgeMs: 0 })).rejects.toMatchObject({ code: "INVALID_OPTION" });
     await expect(startLocalElastiCache({ checkToken, ageCheckIntervalMs: 2 ** 31 })).rejects.toThrow(
       "ageCheckIntervalMs must be a number of milliseconds from 0 to 2147483647, got 2147483648",

@@ -21,8 +21,8 @@ const STOP_GRACE_MS = 2_000;
 /**
  * Runs redis-server ("$0" "$@") under a watchdog that stops it when its stdin, a pipe from this
  * process, reaches end of file: when `stop()` closes it, and also when this process dies
- * without `stop()` (a killed test worker), so no redis-server outlives the tests. (A background
- * job's stdin is /dev/null, hence the copy of the pipe on fd 3.)
+ * without `stop()` (a killed test worker), so no redis-server outlives the tests; then removes
+ * its folder. (A background job's stdin is /dev/null, hence the copy of the pipe on fd 3.)
  */
 const WATCHDOG_SCRIPT = [
   "exec 3<&0",
@@ -30,6 +30,9 @@ const WATCHDOG_SCRIPT = [
   "pid=$!",
   '( read -r _ <&3; kill -TERM "$pid" ) >/dev/null 2>&1 &',
   'wait "$pid"',
+  "status=$?",
+  'rm -rf "$IRSA_REDIS_SERVER_DIR"',
+  'exit "$status"',
 ].join("\n");
 /** Last bytes of redis-server's output kept for error messages. */
 const OUTPUT_TAIL_BYTES = 4_096;
@@ -85,7 +88,7 @@ export class RedisServerProcess {
       "/bin/sh",
       ["-c", WATCHDOG_SCRIPT, path, "--port", "0", "--unixsocket", socketPath, "--unixsocketperm", "700", "--dir", dir, "--save", "", "--appendonly", "no",
         "--daemonize", "no", "--logfile", "", "--loglevel", "warning"],
-      { stdio: ["pipe", "pipe", "pipe"] },
+      { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, IRSA_REDIS_SERVER_DIR: dir } },
     );
     const server = new RedisServerProcess(child, dir, socketPath);
     try {

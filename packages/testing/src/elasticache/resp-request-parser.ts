@@ -29,12 +29,20 @@ export class RespRequestParser {
   #buffer: Buffer = Buffer.alloc(0);
   /** Bytes the buffer must hold before parsing again is worth it (skips re-scans of big values). */
   #needed = 0;
+  /** Chunks received while waiting for `#needed` bytes, not yet appended to `#buffer`. */
+  #waiting: Buffer[] = [];
+  #waitingBytes = 0;
 
   /** Adds bytes; returns complete requests. Throws {@link RespProtocolError} on malformed input. */
   push(chunk: Buffer): RespRequest[] {
-    this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
     const requests: RespRequest[] = [];
-    if (this.#buffer.length < this.#needed) return requests;
+    this.#waiting.push(chunk);
+    this.#waitingBytes += chunk.length;
+    // Concatenate only once the awaited bytes are all here: a large value costs one copy.
+    if (this.#buffer.length + this.#waitingBytes < this.#needed) return requests;
+    this.#buffer = this.#buffer.length === 0 && this.#waiting.length === 1 ? chunk : Buffer.concat([this.#buffer, ...this.#waiting]);
+    this.#waiting = [];
+    this.#waitingBytes = 0;
     let offset = 0;
     while (offset < this.#buffer.length) {
       const parsed = this.#buffer[offset] === 0x2a ? this.#multibulk(offset) : this.#inline(offset);
@@ -51,7 +59,7 @@ export class RespRequestParser {
 
   /** Bytes held for an incomplete request. */
   get pendingBytes(): number {
-    return this.#buffer.length;
+    return this.#buffer.length + this.#waitingBytes;
   }
 
   #line(start: number, limit: number, what: string): { text: string; next: number } | typeof NOT_YET {
