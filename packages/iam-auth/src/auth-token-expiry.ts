@@ -3,6 +3,11 @@
 /**
  * `X-Amz-Date` + `X-Amz-Expires` of a presigned token or URL, epoch ms; `undefined` when the
  * token does not carry both (the caller then uses its own clock).
+ *
+ * @example
+ * ```ts
+ * const expiresAt = authTokenExpiresAt(await password()); // X-Amz-Date + 900 s for an RDS token
+ * ```
  */
 export function authTokenExpiresAt(token: string): number | undefined {
   const date = /[?&]X-Amz-Date=(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/.exec(token);

@@ -14,8 +14,19 @@ export type IamAuthConfigurationCode =
   | "HorizonUnmeetable";
 
 /**
- * Bad input to an @irsa/iam-auth function: the message names the option and what to write. A
+ * Bad input to an `@irsa/iam-auth` function: the message names the option and what to write. A
  * `ConfigurationError`, so it is non-recoverable and never retried.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await getSignedUrl(s3, command, { expiresIn: 7200, credentials });
+ * } catch (error) {
+ *   if (error instanceof IamAuthConfigurationError && error.code === "HorizonUnmeetable") {
+ *     // raise durationSeconds (and the role's maximum session duration), or sign shorter URLs
+ *   }
+ * }
+ * ```
  */
 export class IamAuthConfigurationError extends ConfigurationError {
   override name = "IamAuthConfigurationError";
@@ -33,6 +44,14 @@ export class IamAuthConfigurationError extends ConfigurationError {
 /**
  * An optional peer dependency (`@aws-sdk/rds-signer`, `@aws-sdk/s3-request-presigner`, ...) is not
  * installed: the message names the package and the command to install it.
+ *
+ * @example
+ * ```ts
+ * const password = createRdsAuthTokenProvider(init);
+ * await password().catch((error) => {
+ *   if (error instanceof PeerDependencyError) console.error(`install ${error.packageName}`);
+ * });
+ * ```
  */
 export class PeerDependencyError extends IrsaCredentialsError {
   override name = "PeerDependencyError";

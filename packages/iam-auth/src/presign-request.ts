@@ -1,8 +1,6 @@
 // presignRequest: @smithy/signature-v4's presign for any service, signing with a credential set
 // valid for the whole `expiresIn`.
-import { Hash } from "@smithy/hash-node";
 import type { HttpRequest } from "@smithy/protocol-http";
-import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentityProvider, ChecksumConstructor, HashConstructor } from "@smithy/types";
 import { DEFAULT_PRESIGNED_EXPIRES_IN_SECONDS, MAX_PRESIGNED_EXPIRES_IN_SECONDS, PRESIGN_MARGIN_MS } from "./get-signed-url.js";
 import { IamAuthConfigurationError } from "./errors.js";
@@ -80,6 +78,8 @@ export async function presignRequest(request: HttpRequest, options: PresignReque
     option: "expiresIn",
     what: `a request valid for expiresIn ${expiresIn} s`,
   });
+  // Loaded on first use: importing this package costs no more than @irsa/web-identity.
+  const [{ SignatureV4 }, { Hash }] = await Promise.all([import("@smithy/signature-v4"), import("@smithy/hash-node")]);
   const signer = new SignatureV4({
     credentials,
     region,
