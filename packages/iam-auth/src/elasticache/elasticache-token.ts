@@ -2,9 +2,6 @@
 // SigV4 presigned `GET http://<name>/?Action=connect&User=<user>` (plus ResourceType=ServerlessCache
 // for a serverless cache), 15 minutes, without its `http://`. Signed with @smithy/signature-v4 from
 // a set that outlives the token; a token is reused while it has enough life for a login.
-import { Hash } from "@smithy/hash-node";
-import { HttpRequest } from "@smithy/protocol-http";
-import { SignatureV4 } from "@smithy/signature-v4";
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { IamAuthConfigurationError } from "../errors.js";
 import { checkKnownOptions, optionalFunction, requireString } from "../init-checks.js";
@@ -114,6 +111,12 @@ export function buildTokenGenerator(init: ElastiCacheTokenInit, HELPER: string, 
     if (set.expiration !== undefined && set.expiration.getTime() < expiresAt) {
       throw new IamAuthConfigurationError(`${HELPER}: the credential set expires at ${set.expiration.toISOString()}, before a token signed now would (${new Date(expiresAt).toISOString()}); refusing to sign a token that dies early.`, { code: "HorizonUnmeetable", option: "credentials" });
     }
+    // Loaded on first use: importing this package costs no more than @irsa/web-identity.
+    const [{ SignatureV4 }, { Hash }, { HttpRequest }] = await Promise.all([
+      import("@smithy/signature-v4"),
+      import("@smithy/hash-node"),
+      import("@smithy/protocol-http"),
+    ]);
     const signer = new SignatureV4({ service, region, credentials: set, sha256: Hash.bind(null, "sha256"), uriEscapePath: true });
     const request = new HttpRequest({ method: "GET", protocol: "http:", hostname: cacheName, path: "/", query, headers: { host: cacheName } });
     const signed = await signer.presign(request, { expiresIn: ELASTICACHE_TOKEN_EXPIRES_SECONDS, signingDate });
