@@ -70,6 +70,22 @@ describe("startLocalRdsMysql", () => {
     expect(inspect(error) + JSON.stringify(db.logins)).not.toContain(appToken.slice(-64));
   });
 
+  it("refuses a user not granted IAM login even with a valid token", async () => {
+    const granted = await startLocalRdsMysql({ sts, now, users: ["app"] });
+    const set = sts.issueCredentials({ roleArn: ROLE });
+    const login = async (user: string) => {
+      const password = await new Signer({ hostname: granted.hostname, port: granted.port, username: user, region: "us-east-1", credentials: set }).getAuthToken();
+      await (await mysql.createConnection({ host: granted.host, port: granted.port, user, password, enableCleartextPlugin: true })).end();
+    };
+    try {
+      await login("app");
+      await expect(login("intruder")).rejects.toMatchObject({ errno: 1045 });
+      expect(granted.loginStats).toEqual({ accepted: 1, refused: 1, refusedBy: { "wrong-user": 1 } });
+    } finally {
+      await granted.close();
+    }
+  });
+
   it("closes leaving no connection open", async () => {
     const set = sts.issueCredentials({ roleArn: ROLE });
     const other = await startLocalRdsMysql({ sts, now });

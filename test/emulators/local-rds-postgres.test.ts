@@ -28,6 +28,16 @@ async function pgLogin(password: string | (() => Promise<string>), user = "app")
   }
 }
 
+async function pgLoginQuery(sql: string): Promise<unknown> {
+  const client = new pg.Client({ host: db.host, port: db.port, user: "app", database: "postgres", password: await token(), connectionTimeoutMillis: 5000, query_timeout: 5000 });
+  try {
+    await client.connect();
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 beforeAll(async () => {
   sts = await startLocalSts();
   db = await startLocalRdsPostgres({ sts, now, region: REGION });
@@ -73,6 +83,35 @@ describe("startLocalRdsPostgres", () => {
       await pool.end();
     }
     expect(db.loginStats).toMatchObject({ accepted: 2, refused: 0 });
+  });
+
+  it("rolls back and hands the engine on when a client vanishes inside a transaction", async () => {
+    const quitter = new pg.Client({ host: db.host, port: db.port, user: "app", database: "postgres", password: () => token() });
+    quitter.on("error", () => undefined);
+    await quitter.connect();
+    await quitter.query("create table if not exists orphans (n int)");
+    await quitter.query("begin");
+    await quitter.query("insert into orphans values (1)");
+    // Gone without a word: the socket dies mid-transaction, holding the shared engine.
+    (quitter as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    expect(await pgLoginQuery("select count(*)::int as n from orphans")).toEqual([{ n: 0 }]);
+  });
+
+  it("refuses a user not granted IAM login even with a valid token", async () => {
+    const granted = await startLocalRdsPostgres({ sts, now, engine: db.engine, users: ["app"] });
+    try {
+      const login = async (user: string) => {
+        const signer = new Signer({ hostname: granted.hostname, port: granted.port, username: user, region: REGION, credentials: set });
+        const client = new pg.Client({ host: granted.host, port: granted.port, user, database: "postgres", password: await signer.getAuthToken() });
+        await client.connect();
+        await client.end();
+      };
+      await login("app");
+      await expect(login("intruder")).rejects.toMatchObject({ code: "28P01", message: 'PAM authentication failed for user "intruder"' });
+      expect(granted.loginStats).toEqual({ accepted: 1, refused: 1, refusedBy: { "wrong-user": 1 } });
+    } finally {
+      await granted.close();
+    }
   });
 
   it("logs postgres.js in (extended protocol) with a token from a password function", async () => {

@@ -27,6 +27,11 @@ export interface VerifyElastiCacheAuthTokenOptions {
  * plus `ResourceType=ServerlessCache` for a serverless cache) like the service: the host is the
  * lower-case cache name, action `connect`, `User` = the login user, within the token's expiry and
  * the signing set's expiration.
+ *
+ * @example
+ * ```ts
+ * const verdict = await verifyElastiCacheAuthToken(token, { sts, cacheName: "my-cache", user: "app-user", serverless: true });
+ * ```
  */
 export function verifyElastiCacheAuthToken(token: string, options: VerifyElastiCacheAuthTokenOptions): Promise<IamAuthVerdict> {
   return verifyPresignedRequest(

@@ -24,6 +24,7 @@ export interface LocalOpenSearchInit {
 export interface LocalOpenSearchRequest {
   /** When it was checked, on the emulator's clock (epoch ms). */
   readonly time: number;
+  /** HTTP method. */
   readonly method: string;
   /** Path without the query. */
   readonly path: string;

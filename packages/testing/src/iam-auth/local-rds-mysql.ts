@@ -1,7 +1,7 @@
 import type { Socket } from "node:net";
 import { LOOPBACK_HOST } from "../local-http-server.js";
 import { LocalTcpServer } from "./local-tcp-server.js";
-import { LoginLog, type LoginRecord, type LoginStats } from "./login-log.js";
+import { notGranted, LoginLog, type LoginRecord, type LoginStats } from "./login-log.js";
 import {
   authSwitchToClearPassword,
   clearPassword,
@@ -36,6 +36,8 @@ export interface LocalRdsMysqlInit {
   hostname?: string;
   /** Signing region the tokens must name; any when absent. */
   region?: string;
+  /** Database users granted IAM login (`rds_iam`); any other user is refused (`wrong-user`). Default: every user. */
+  users?: readonly string[];
 }
 
 /** A running RDS-like MySQL endpoint (login and `SELECT 1` only). */
@@ -81,8 +83,9 @@ export async function startLocalRdsMysql(init: LocalRdsMysqlInit): Promise<Local
   async function login(user: string, token: string): Promise<boolean> {
     const verdict = await verifyRdsAuthToken(token, { sts: init.sts, now, hostname, port: server.port, user, ...(init.region !== undefined ? { region: init.region } : {}) });
     const keyId = "accessKeyId" in verdict && verdict.accessKeyId !== undefined ? { accessKeyId: verdict.accessKeyId } : {};
-    log.add({ time: now(), user, accepted: verdict.ok, ...(verdict.ok ? {} : { reason: verdict.reason }), ...keyId });
-    return verdict.ok;
+    const refusal = verdict.ok ? notGranted(user, init.users) : { reason: verdict.reason };
+    log.add({ time: now(), user, accepted: refusal === undefined, ...refusal, ...keyId });
+    return refusal === undefined;
   }
 
   function serve(socket: Socket): void {

@@ -4,7 +4,7 @@ import type { Socket } from "node:net";
 import { LOOPBACK_HOST } from "../local-http-server.js";
 import { LocalTcpServer } from "./local-tcp-server.js";
 import { feedWholeMessages } from "./pg-message-feed.js";
-import { LoginLog, type LoginRecord, type LoginStats } from "./login-log.js";
+import { notGranted, LoginLog, type LoginRecord, type LoginStats } from "./login-log.js";
 import { verifyRdsAuthToken } from "./rds-auth-token.js";
 import { SharedPgliteEngine } from "./shared-pglite-engine.js";
 import type { IssuedCredentialsSource } from "./verify-presigned-request.js";
@@ -25,6 +25,8 @@ export interface LocalRdsPostgresInit {
   hostname?: string;
   /** Signing region the tokens must name; any when absent. */
   region?: string;
+  /** Database users granted IAM login (`rds_iam`); any other user is refused (`wrong-user`). Default: every user. */
+  users?: readonly string[];
   /**
    * A PGlite engine to serve (shared by a suite: starting one costs seconds); it is not closed by
    * `close()`. Default: a new in-memory engine, closed by `close()`.
@@ -89,8 +91,9 @@ export async function startLocalRdsPostgres(init: LocalRdsPostgresInit): Promise
       ...(init.region !== undefined ? { region: init.region } : {}),
     });
     const keyId = "accessKeyId" in verdict && verdict.accessKeyId !== undefined ? { accessKeyId: verdict.accessKeyId } : {};
-    log.add({ time: now(), user, accepted: verdict.ok, ...(verdict.ok ? {} : { reason: verdict.reason }), ...keyId });
-    if (!verdict.ok) {
+    const refusal = verdict.ok ? notGranted(user, init.users) : { reason: verdict.reason };
+    log.add({ time: now(), user, accepted: refusal === undefined, ...refusal, ...keyId });
+    if (refusal !== undefined) {
       connection.sendError({ severity: "FATAL", code: "28P01", message: `PAM authentication failed for user "${user}"` });
       connection.socket.end();
       return;
@@ -99,7 +102,7 @@ export async function startLocalRdsPostgres(init: LocalRdsPostgresInit): Promise
   }
 
   function serve(socket: Socket): void {
-    const session = Symbol("session");
+    const session = {}; // this connection's key to the shared engine
     socket.once("close", () => void shared.end(session));
     const connection: PostgresConnection = new PostgresConnection(socket, {
       authMode: "cleartextPassword",

@@ -24,6 +24,11 @@ export interface LoginStats {
   readonly refusedBy: Readonly<Partial<Record<IamAuthRefusalReason, number>>>;
 }
 
+/** A refusal for a user not granted IAM login, or undefined when `users` allows everyone or names `user`. */
+export function notGranted(user: string, users: readonly string[] | undefined): { reason: "wrong-user" } | undefined {
+  return users === undefined || users.includes(user) ? undefined : { reason: "wrong-user" };
+}
+
 /** The login attempts of one emulator, oldest first, and their counters. */
 export class LoginLog {
   #records: LoginRecord[] = [];

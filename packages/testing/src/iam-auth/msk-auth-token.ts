@@ -22,6 +22,12 @@ export interface VerifyMskAuthTokenOptions {
  * aws-msk-iam-sasl-signer-js: base64url of a presigned
  * `https://kafka.REGION.amazonaws.com/?Action=kafka-cluster%3AConnect&...&User-Agent=...`; the
  * `User-Agent` is added after signing and is not signed).
+ *
+ * @example
+ * ```ts
+ * const { token } = await generateAuthTokenFromCredentialsProvider({ region: "us-east-1", awsCredentialsProvider });
+ * const verdict = await verifyMskAuthToken(token, { sts, region: "us-east-1" });
+ * ```
  */
 export function verifyMskAuthToken(token: string, options: VerifyMskAuthTokenOptions): Promise<IamAuthVerdict> {
   if (!/^[A-Za-z0-9_-]+={0,2}$/.test(token)) return Promise.resolve(refuse("malformed", "an MSK token is base64url text"));

@@ -25,6 +25,13 @@ export interface VerifyRdsAuthTokenOptions {
  * `@aws-sdk/rds-signer`'s `Signer.getAuthToken()`) like RDS: service `rds-db`, action `connect`,
  * `DBUser` = the login user, host:port = the endpoint, within the token's expiry and the signing
  * set's expiration.
+ *
+ * @example
+ * ```ts
+ * const token = await new Signer({ hostname: "db.local", port: 5432, username: "app", region: "us-east-1", credentials }).getAuthToken();
+ * const verdict = await verifyRdsAuthToken(token, { sts, hostname: "db.local", port: 5432, user: "app" });
+ * if (!verdict.ok) console.log(verdict.reason); // e.g. "credentials-expired"
+ * ```
  */
 export function verifyRdsAuthToken(token: string, options: VerifyRdsAuthTokenOptions): Promise<IamAuthVerdict> {
   return verifyPresignedRequest(

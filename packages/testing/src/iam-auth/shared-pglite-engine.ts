@@ -33,18 +33,22 @@ function queryMessage(sql: string): Uint8Array {
  */
 export class SharedPgliteEngine {
   readonly #engine: PGlite;
-  #owner: symbol | undefined;
+  #owner: object | undefined;
+  /** Sessions whose client left while not holding the engine: they must not take it any more. */
+  readonly #ended = new WeakSet<object>();
   #waiting: Array<() => void> = [];
 
   constructor(engine: PGlite) {
     this.#engine = engine;
   }
 
-  async #take(session: symbol): Promise<void> {
+  async #take(session: object): Promise<boolean> {
     while (this.#owner !== undefined && this.#owner !== session) {
       await new Promise<void>((resolve) => this.#waiting.push(resolve));
     }
+    if (this.#ended.has(session)) return false;
     this.#owner = session;
+    return true;
   }
 
   #release(): void {
@@ -54,9 +58,9 @@ export class SharedPgliteEngine {
     for (const wake of waiting) wake();
   }
 
-  /** Runs one frontend message of `session` and returns the backend's answer. */
-  async run(session: symbol, message: Uint8Array): Promise<Uint8Array> {
-    await this.#take(session);
+  /** Runs one frontend message of `session` and returns the backend's answer (empty once the session ended). */
+  async run(session: object, message: Uint8Array): Promise<Uint8Array> {
+    if (!(await this.#take(session))) return new Uint8Array(0);
     try {
       // A copy: PGlite may take over the buffer, and the gateway's messages are views of one socket chunk.
       const answer = await this.#engine.execProtocolRaw(Uint8Array.from(message));
@@ -69,7 +73,8 @@ export class SharedPgliteEngine {
   }
 
   /** The session's client went away: roll back what it left open and hand the engine on. */
-  async end(session: symbol): Promise<void> {
+  async end(session: object): Promise<void> {
+    this.#ended.add(session);
     if (this.#owner !== session) return;
     try {
       // Sync ends an extended-protocol exchange left half way; then roll back an open transaction.

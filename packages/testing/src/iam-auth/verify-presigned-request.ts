@@ -67,6 +67,12 @@ function checkScope(parsed: ParsedPresignedRequest, expect: PresignedRequestExpe
  * session token, the signature (recomputed with `@smithy/signature-v4`), the token's own expiry
  * (`X-Amz-Date` + `X-Amz-Expires`) and the signing set's expiration. Never throws for bad input:
  * answers a verdict whose refusal reason is stable and whose detail holds no secret.
+ *
+ * @example
+ * ```ts
+ * const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: "b", Key: "k" }), { expiresIn: 3600 });
+ * const verdict = await verifyPresignedRequest(url, { service: "s3", host: "b.s3.us-east-1.amazonaws.com" }, { sts, now: () => clock });
+ * ```
  */
 export async function verifyPresignedRequest(
   request: string,

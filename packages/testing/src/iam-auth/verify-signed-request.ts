@@ -24,6 +24,11 @@ function header(request: ReceivedRequest, name: string): string | undefined {
  * the local STS: scope, access key issued by the local STS, session token, `X-Amz-Date` within
  * 15 minutes of `now`, the signature (body hash included) and the signing set's expiration.
  * Answers a verdict; never throws for bad input.
+ *
+ * @example
+ * ```ts
+ * const verdict = await verifySignedRequest({ method: req.method, url: req.url, headers: req.headers, body }, { sts, service: "es" });
+ * ```
  */
 export async function verifySignedRequest(request: ReceivedRequest, options: VerifySignedRequestOptions): Promise<IamAuthVerdict> {
   let auth: ReturnType<typeof parseAuthorization>;

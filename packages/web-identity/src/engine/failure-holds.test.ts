@@ -3,7 +3,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { ScriptedSource, credentialSet, seededRandom, settle } from "@irsa/testing";
 import type { CachedCredentialProvider } from "./cache-types.js";
-import { HOUR, MINUTE, T0, useEngineClock } from "./engine-test-clock.js";
+import { HOUR, MINUTE, T0, useEngineClock } from "../test-support/engine-test-clock.js";
 import { markNonRecoverable } from "../shared/errors.js";
 
 const { cache } = useEngineClock();

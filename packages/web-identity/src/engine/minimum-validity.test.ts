@@ -3,7 +3,7 @@
 // never be met is refused at construction. All on the injected clock, source calls counted.
 import { describe, expect, it, vi } from "vitest";
 import { ScriptedSource, credentialSet, settle } from "@irsa/testing";
-import { HOUR, MINUTE, T0, useEngineClock } from "./engine-test-clock.js";
+import { HOUR, MINUTE, T0, useEngineClock } from "../test-support/engine-test-clock.js";
 import { ConfigurationError } from "../shared/errors.js";
 import { fromWebIdentity } from "../providers/from-web-identity.js";
 import { MinimumValidityError } from "./minimum-validity.js";

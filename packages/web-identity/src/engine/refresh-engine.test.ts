@@ -4,7 +4,7 @@ import type { CachedCredentialProvider, CredentialCacheEvent, CredentialCacheOpt
 import { DEFAULT_JITTER } from "./cache-options.js";
 import { ConfigurationError, IrsaCredentialsError, markNonRecoverable } from "../shared/errors.js";
 import { cachedProvider, withCredentialCache } from "./cached-provider.js";
-import { HOUR, MINUTE, T0, useEngineClock } from "./engine-test-clock.js";
+import { HOUR, MINUTE, T0, useEngineClock } from "../test-support/engine-test-clock.js";
 import { ScriptedSource, credentialSet, recordingLogger, settle, track } from "@irsa/testing";
 
 // A one-hour set received at T0: advisory window 15 min, mandatory 60 s. With random() = 0 the

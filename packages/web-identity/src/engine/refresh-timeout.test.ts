@@ -6,7 +6,7 @@ import type { AwsCredentialIdentity } from "@smithy/types";
 import type { CredentialCacheEvent } from "./cache-types.js";
 import { DEFAULT_REFRESH_TIMEOUT_MS } from "./cache-options.js";
 import { withCredentialCache } from "./cached-provider.js";
-import { HOUR, T0, useEngineClock } from "./engine-test-clock.js";
+import { HOUR, T0, useEngineClock } from "../test-support/engine-test-clock.js";
 import { RefreshTimeoutError } from "./refresh-timeout.js";
 
 const { providers } = useEngineClock();

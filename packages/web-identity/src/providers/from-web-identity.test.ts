@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { CredentialCacheEvent } from "../engine/cache-types.js";
-import { createWebIdentityProvider, type FromWebIdentityInit, type WebIdentityCredentialProvider } from "./from-web-identity.js";
+import { createWebIdentityProvider, type WebIdentityCredentialProvider } from "./from-web-identity.js";
+import type { FromWebIdentityInit } from "./provider-inits.js";
 
 const ROLE = "arn:aws:iam::123456789012:role/app";
 const NOW = Date.parse("2030-01-01T00:00:00Z");
