@@ -82,6 +82,7 @@ export { verifyMskAuthToken, MSK_CONNECT_ACTION, MSK_SIGNING_SERVICE } from "./i
 export type { VerifyMskAuthTokenOptions } from "./iam-auth/msk-auth-token.js";
 export { startLocalRdsPostgres, DEFAULT_RDS_TOKEN_HOSTNAME } from "./iam-auth/local-rds-postgres.js";
 export type { LocalRdsPostgres, LocalRdsPostgresInit } from "./iam-auth/local-rds-postgres.js";
+export type { PostgresEngine } from "./iam-auth/shared-pglite-engine.js";
 export type { LoginRecord, LoginStats } from "./iam-auth/login-log.js";
 export { startLocalRdsMysql, LOCAL_MYSQL_SERVER_VERSION } from "./iam-auth/local-rds-mysql.js";
 export type { LocalRdsMysql, LocalRdsMysqlInit } from "./iam-auth/local-rds-mysql.js";
