@@ -25,3 +25,27 @@ export { createPostgresPassword } from "./postgres-password.js";
 export { createMysql2AuthPlugins } from "./mysql2-auth-plugins.js";
 export type { Mysql2AuthPlugin, Mysql2AuthPlugins } from "./mysql2-auth-plugins.js";
 export { authTokenExpiresAt } from "./auth-token-expiry.js";
+
+// ElastiCache / MemoryDB, MSK and OpenSearch connections (issue 22).
+export type { ModuleLoader } from "./connections/load-peer.js";
+export { SIGNING_MARGIN_MS } from "./connections/signing-credentials.js";
+export {
+  createElastiCacheTokenGenerator,
+  DEFAULT_TOKEN_REUSE_MARGIN_MS,
+  ELASTICACHE_TOKEN_EXPIRES_SECONDS,
+} from "./elasticache/elasticache-token.js";
+export type { ElastiCacheTokenGenerator, ElastiCacheTokenInit } from "./elasticache/elasticache-token.js";
+export type { ElastiCacheConnectionAuthInit } from "./elasticache/connection-auth-init.js";
+export {
+  DEFAULT_CHECK_INTERVAL_MS,
+  DEFAULT_REAUTHENTICATE_INTERVAL_MS,
+  MAX_REAUTHENTICATE_INTERVAL_MS,
+} from "./elasticache/reauthentication-schedule.js";
+export { createRedisCredentialsProvider } from "./elasticache/redis-credentials-provider.js";
+export type { RedisBasicAuth, RedisCredentialsListener, RedisIamCredentialsProvider } from "./elasticache/redis-credentials-provider.js";
+export { createIoredisIamAuth } from "./elasticache/ioredis-iam-auth.js";
+export type { IoredisClusterLike, IoredisConnectionLike, IoredisIamAuth } from "./elasticache/ioredis-iam-auth.js";
+export { createMskOAuthBearerProvider, MSK_SIGNER_PACKAGE, MSK_TOKEN_EXPIRES_SECONDS } from "./msk/msk-oauth-bearer-provider.js";
+export type { MskOAuthBearerInit, MskOAuthBearerProvider, MskOAuthBearerToken } from "./msk/msk-oauth-bearer-provider.js";
+export { createOpenSearchCredentials, createOpenSearchSigner, OPENSEARCH_CLIENT_PACKAGE } from "./opensearch/opensearch-credentials.js";
+export type { OpenSearchCredentialsInit, OpenSearchSignerInit } from "./opensearch/opensearch-credentials.js";

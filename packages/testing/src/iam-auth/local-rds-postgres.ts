@@ -1,4 +1,3 @@
-import { PGlite } from "@electric-sql/pglite";
 import { PostgresConnection } from "pg-gateway";
 import type { Socket } from "node:net";
 import { LOOPBACK_HOST } from "../local-http-server.js";
@@ -6,7 +5,7 @@ import { LocalTcpServer } from "./local-tcp-server.js";
 import { feedWholeMessages } from "./pg-message-feed.js";
 import { notGranted, LoginLog, type LoginRecord, type LoginStats } from "./login-log.js";
 import { verifyRdsAuthToken } from "./rds-auth-token.js";
-import { SharedPgliteEngine } from "./shared-pglite-engine.js";
+import { SharedPgliteEngine, type PostgresEngine } from "./shared-pglite-engine.js";
 import type { IssuedCredentialsSource } from "./verify-presigned-request.js";
 
 /** Host name the tokens must be signed for when none is given. */
@@ -31,7 +30,7 @@ export interface LocalRdsPostgresInit {
    * A PGlite engine to serve (shared by a suite: starting one costs seconds); it is not closed by
    * `close()`. Default: a new in-memory engine, closed by `close()`.
    */
-  engine?: PGlite;
+  engine?: PostgresEngine;
 }
 
 /** A running RDS-like Postgres endpoint. */
@@ -43,7 +42,7 @@ export interface LocalRdsPostgres {
   /** The host name tokens must be signed for. */
   readonly hostname: string;
   /** The Postgres engine behind the endpoint. */
-  readonly engine: PGlite;
+  readonly engine: PostgresEngine;
   /** Every login attempt, oldest first (no token recorded). */
   readonly logins: readonly LoginRecord[];
   /** Login counters. */
@@ -73,9 +72,10 @@ export interface LocalRdsPostgres {
  * ```
  */
 export async function startLocalRdsPostgres(init: LocalRdsPostgresInit): Promise<LocalRdsPostgres> {
-  const now = init.now ?? Date.now;
+  const now = init.now ?? (() => Date.now());
   const hostname = init.hostname ?? DEFAULT_RDS_TOKEN_HOSTNAME;
-  const engine = init.engine ?? (await PGlite.create());
+  // Loaded on first use: the kit's other servers never pay for the Postgres engine.
+  const engine: PostgresEngine = init.engine ?? (await (await import("@electric-sql/pglite")).PGlite.create());
   const shared = new SharedPgliteEngine(engine);
   const log = new LoginLog();
   const server: LocalTcpServer = await LocalTcpServer.start((socket) => serve(socket));

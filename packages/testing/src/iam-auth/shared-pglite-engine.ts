@@ -1,4 +1,18 @@
-import type { PGlite } from "@electric-sql/pglite";
+/**
+ * The Postgres engine behind the local RDS endpoint: a PGlite instance (`@electric-sql/pglite`),
+ * described by the calls the endpoint and tests make, so the kit's public types do not pull
+ * PGlite's own declarations into its users' compilations.
+ */
+export interface PostgresEngine {
+  /** Runs one raw Postgres wire-protocol message; resolves with the raw answer. */
+  execProtocolRaw(message: Uint8Array): Promise<Uint8Array>;
+  /** Runs SQL (several statements allowed). */
+  exec(sql: string): Promise<unknown>;
+  /** Runs one query with optional parameters. */
+  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+  /** Stops the engine. */
+  close(): Promise<void>;
+}
 
 const READY_FOR_QUERY = 0x5a; // 'Z'
 const IDLE = 0x49; // 'I'
@@ -32,13 +46,13 @@ function queryMessage(sql: string): Uint8Array {
  * (ReadyForQuery 'I'), so extended-protocol exchanges and transactions of two clients never mix.
  */
 export class SharedPgliteEngine {
-  readonly #engine: PGlite;
+  readonly #engine: PostgresEngine;
   #owner: object | undefined;
   /** Sessions whose client left while not holding the engine: they must not take it any more. */
   readonly #ended = new WeakSet<object>();
   #waiting: Array<() => void> = [];
 
-  constructor(engine: PGlite) {
+  constructor(engine: PostgresEngine) {
     this.#engine = engine;
   }
 
