@@ -101,7 +101,8 @@ export async function getSignedUrl(client: PresignableClient, command: object, o
     option: "expiresIn",
     what: `a URL valid for expiresIn ${expiresIn} s`,
   });
-  const { loadPeer: loader, credentials: _credentials, ...presignerOptions } = init;
+  const loader = optionalFunction<PeerLoader>(FN, "loadPeer", init.loadPeer, "a module loader");
+  const { loadPeer: _loadPeer, credentials: _credentials, ...presignerOptions } = init;
   const presigner = await loadPeer<{ getSignedUrl: SdkGetSignedUrl }>("@aws-sdk/s3-request-presigner", FN, loader);
   // The SDK's presigner signs with `config.credentials`; the middleware stack is the client's own.
   const signingClient = { config: { ...config, credentials: signing }, middlewareStack: client.middlewareStack };
