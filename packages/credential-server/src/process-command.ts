@@ -62,7 +62,7 @@ function cacheKeyOf(init: FromWebIdentityInit, env: NodeJS.ProcessEnv): string {
  * atomically) and reused by the engine's windows (see `decideProcessCache`); `--no-cache` fetches
  * every time. Logs go to stderr so stdout carries the JSON alone.
  */
-export async function processCommand(argv: string[], io: CliIo, now: () => number = Date.now): Promise<number> {
+export async function processCommand(argv: string[], io: CliIo, now: () => number = () => Date.now()): Promise<number> {
   const { values } = parseArgs({ args: argv, options: PROCESS_OPTIONS, strict: true, allowPositionals: false });
   if (values.help) {
     io.stdout(PROCESS_USAGE);

@@ -29,7 +29,7 @@ export function parseConnectionAuthInit(init: ElastiCacheConnectionAuthInit, hel
       reauthenticateIntervalMs: durationOption(helper, "reauthenticateIntervalMs", init.reauthenticateIntervalMs, DEFAULT_REAUTHENTICATE_INTERVAL_MS, 60_000, MAX_REAUTHENTICATE_INTERVAL_MS),
       checkIntervalMs: durationOption(helper, "checkIntervalMs", init.checkIntervalMs, DEFAULT_CHECK_INTERVAL_MS, 1_000, 10 * 60_000),
       onError: optionalFunction<(error: Error) => void>(helper, "onError", init.onError, "told of failed re-authentications") ?? (() => {}),
-      now: init.now ?? Date.now,
+      now: init.now ?? (() => Date.now()),
     };
   } catch (error) {
     tokens.close();

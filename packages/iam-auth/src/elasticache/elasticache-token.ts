@@ -92,7 +92,7 @@ export function buildTokenGenerator(init: ElastiCacheTokenInit, HELPER: string, 
   }
   const region = signingRegion(HELPER, init.region);
   const reuseMarginMs = durationOption(HELPER, "tokenReuseMarginMs", init.tokenReuseMarginMs, DEFAULT_TOKEN_REUSE_MARGIN_MS, 60_000, 10 * 60_000);
-  const now = optionalFunction<() => number>(HELPER, "now", init.now, "a clock returning epoch ms") ?? Date.now;
+  const now = optionalFunction<() => number>(HELPER, "now", init.now, "a clock returning epoch ms") ?? (() => Date.now());
   const credentials = signingCredentials(HELPER, init.credentials, ELASTICACHE_TOKEN_EXPIRES_SECONDS * 1000);
   const query: Record<string, string> = { Action: "connect", User: userId, ...(init.serverless === true ? { ResourceType: "ServerlessCache" } : {}) };
 

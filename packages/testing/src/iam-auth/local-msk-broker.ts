@@ -73,7 +73,7 @@ function apiVersionsBody(version: number): Buffer {
  * ```
  */
 export async function startLocalMskBroker(init: LocalMskBrokerInit): Promise<LocalMskBroker> {
-  const now = init.now ?? Date.now;
+  const now = init.now ?? (() => Date.now());
   const region = init.region ?? "us-east-1";
   const log = new LoginLog();
   const server = await LocalTcpServer.start((socket) => serve(socket));

@@ -82,7 +82,7 @@ function refusalMessage(reason: IamAuthRefusalReason): string {
  * ```
  */
 export async function startLocalOpenSearch(init: LocalOpenSearchInit): Promise<LocalOpenSearch> {
-  const now = init.now ?? Date.now;
+  const now = init.now ?? (() => Date.now());
   const documents = new OpenSearchDocuments();
   let requests: LocalOpenSearchRequest[] = [];
   let signingKeys = new Set<string>();

@@ -74,7 +74,7 @@ export interface LocalRdsMysql {
  * ```
  */
 export async function startLocalRdsMysql(init: LocalRdsMysqlInit): Promise<LocalRdsMysql> {
-  const now = init.now ?? Date.now;
+  const now = init.now ?? (() => Date.now());
   const hostname = init.hostname ?? LOOPBACK_HOST;
   const log = new LoginLog();
   let connectionIds = 0;
