@@ -39,6 +39,10 @@ export {
 export { REDACTED, redactSecrets, redactedCredentials } from "./shared/redact.js";
 export { fromWebIdentity } from "./providers/from-web-identity.js";
 export type { FromWebIdentityInit, WebIdentityCredentialProvider, WebIdentityProviderStats } from "./providers/from-web-identity.js";
+export { SHARE_DIR_VARIABLE } from "./sharing/sharing-options.js";
+export type { SharingOptions } from "./sharing/sharing-options.js";
+export type { SharingStats } from "./sharing/group-member.js";
+export { SharedRefreshError } from "./sharing/sharing-error.js";
 export { fromWebIdentityToken } from "./providers/from-web-identity-token.js";
 export type { FromWebIdentityTokenInit } from "./providers/from-web-identity-token.js";
 export type { ParentClientConfig, RoleAssumerWithWebIdentity, SdkCompatibleOptions, WebIdentityTokenInput } from "./providers/sdk-options.js";

@@ -20,6 +20,7 @@ import { drawRefreshAt, windowsForSet } from "./refresh-windows.js";
 import { EngineObservers, type EngineObserver } from "./engine-observers.js";
 import { publishEngineEvent } from "./diagnostics-channels.js";
 import { isRecoverable } from "../shared/errors.js";
+import { refreshAtHintOf } from "../sharing/refresh-hint.js";
 import { redactedCredentials } from "../shared/redact.js";
 
 export class RefreshEngine {
@@ -159,9 +160,10 @@ export class RefreshEngine {
     if (Number.isFinite(expiration)) {
       const { advisoryWindowMs, mandatoryWindowMs, jitter, random } = this.options;
       const windows = windowsForSet({ lifetimeMs: expiration - at, advisoryWindowMs, mandatoryWindowMs });
-      // Whole milliseconds, like the clock: stats and timers then land exactly on the instant.
-      refreshAt = Math.ceil(drawRefreshAt(expiration, windows, jitter, random));
       mandatoryAt = expiration - windows.mandatoryMs;
+      // Whole milliseconds, like the clock: stats and timers then land exactly on the instant.
+      // A shared group's follower takes its leader's instant (sharing/refresh-hint.ts).
+      refreshAt = refreshAtHintOf(identity, at, mandatoryAt) ?? Math.ceil(drawRefreshAt(expiration, windows, jitter, random));
     }
     const safe = redactedCredentials(identity);
     this.cached = { identity: safe, expiration, refreshAt, mandatoryAt };

@@ -1,0 +1,93 @@
+// A child process for worker-sharing.test.ts: lays out workers the way applications do and has
+// each build fromWebIdentity() from the environment (the BUILT package, as an app loads it).
+//   threads  the process spawns worker_threads (the process itself builds no provider)
+//   cluster  a node:cluster primary forks workers (the primary builds no provider)
+//   pm2      a primary forks workers with child_process.fork and never builds a provider (PM2's layout)
+// Every worker calls its provider at each instant of SHARE_CHILD_CALLS_AT (ms after it started),
+// reports to the primary, and the primary prints one JSON report line. With SHARE_CHILD_KILL_LEADER
+// the primary kills (SIGKILL, or terminate() for a thread) the first worker that reports being the
+// leader while its first call is still under way.
+import cluster from "node:cluster";
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+// @ts-expect-error: plain JavaScript, shared with the worker threads
+import { runWorker } from "./worker-sharing-worker.mjs";
+const SELF = fileURLToPath(import.meta.url);
+// Worker threads do not inherit tsx's loader, so the worker's code is plain JavaScript.
+const WORKER = fileURLToPath(new URL("./worker-sharing-worker.mjs", import.meta.url));
+
+interface WorkerReport {
+  index: number;
+  pid: number;
+  calls: Array<{ accessKeyId?: string; error?: string; ms: number }>;
+  warnings: string[];
+  sharing?: unknown;
+  sourceCalls?: number;
+}
+
+interface Plan {
+  layout: "threads" | "cluster" | "pm2";
+  workers: number;
+  callsAt: number[];
+  killLeader: boolean;
+  /** Options per worker (index i takes inits[i % inits.length]). */
+  inits: Array<Record<string, unknown>>;
+}
+
+const plan = JSON.parse(process.env.SHARE_CHILD_PLAN ?? "{}") as Plan;
+
+async function runPrimary(): Promise<void> {
+  const reports: WorkerReport[] = [];
+  let killed: number | undefined;
+  const done = new Promise<void>((resolve) => {
+    const handlers: Array<{ kill(): void; close(): void; onMessage(handler: (message: unknown) => void): void; onExit(handler: () => void): void }> = [];
+    let exited = 0;
+    const onExit = () => {
+      if (++exited === plan.workers) resolve();
+    };
+    for (let index = 0; index < plan.workers; index++) {
+      const env = { ...process.env, SHARE_CHILD_INDEX: String(index) };
+      if (plan.layout === "threads") {
+        const worker = new Worker(WORKER, { workerData: { index, plan } });
+        handlers.push({ kill: () => void worker.terminate(), close: () => worker.postMessage("close"), onMessage: (h) => worker.on("message", h), onExit: (h) => worker.on("exit", h) });
+      } else if (plan.layout === "cluster") {
+        const worker = cluster.fork(env);
+        handlers.push({ kill: () => worker.process.kill("SIGKILL"), close: () => worker.send("close"), onMessage: (h) => worker.on("message", h), onExit: (h) => worker.on("exit", h) });
+      } else {
+        const child = fork(SELF, [], { env });
+        handlers.push({ kill: () => child.kill("SIGKILL"), close: () => child.send("close"), onMessage: (h) => child.on("message", h), onExit: (h) => child.on("exit", h) });
+      }
+      const handler = handlers[index]!;
+      handler.onMessage((message) => {
+        const { leader, report } = message as { leader?: number; report?: WorkerReport };
+        if (report !== undefined) reports.push(report);
+        // Every live worker has reported: they may close their providers now.
+        if (report !== undefined && reports.length === plan.workers - (killed === undefined ? 0 : 1)) {
+          handlers.forEach((other, i) => i !== killed && other.close());
+        }
+        if (leader !== undefined && plan.killLeader && killed === undefined) {
+          killed = leader;
+          handlers[leader]!.kill();
+        }
+      });
+      handler.onExit(onExit);
+    }
+  });
+  await done;
+  process.stdout.write(`${JSON.stringify({ killed, reports: reports.sort((a, b) => a.index - b.index) })}\n`);
+  process.exit(0);
+}
+
+if (process.env.SHARE_CHILD_INDEX !== undefined) {
+  const closing = new Promise((resolve) => process.once("message", resolve));
+  await (runWorker as (plan: Plan, index: number, send: (message: unknown) => void, closing: Promise<unknown>) => Promise<void>)(
+    plan,
+    Number(process.env.SHARE_CHILD_INDEX),
+    (message) => process.send!(message),
+    closing,
+  );
+  process.disconnect?.();
+} else {
+  await runPrimary();
+}
