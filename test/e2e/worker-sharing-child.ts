@@ -4,9 +4,9 @@
 //   cluster  a node:cluster primary forks workers (the primary builds no provider)
 //   pm2      a primary forks workers with child_process.fork and never builds a provider (PM2's layout)
 // Every worker calls its provider at each instant of SHARE_CHILD_CALLS_AT (ms after it started),
-// reports to the primary, and the primary prints one JSON report line. With SHARE_CHILD_KILL_LEADER
-// the primary kills (SIGKILL, or terminate() for a thread) the first worker that reports being the
-// leader while its first call is still under way.
+// reports to the primary, and the primary prints one JSON report line. With `killLeader`, the
+// primary kills (SIGKILL, or terminate() for a thread) the worker that reported being the leader
+// when the test writes "kill" on its standard input (the test does once the STS call is under way).
 import cluster from "node:cluster";
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -40,6 +40,7 @@ const plan = JSON.parse(process.env.SHARE_CHILD_PLAN ?? "{}") as Plan;
 async function runPrimary(): Promise<void> {
   const reports: WorkerReport[] = [];
   let killed: number | undefined;
+  let leader: number | undefined;
   const done = new Promise<void>((resolve) => {
     const handlers: Array<{ kill(): void; close(): void; onMessage(handler: (message: unknown) => void): void; onExit(handler: () => void): void }> = [];
     let exited = 0;
@@ -60,22 +61,29 @@ async function runPrimary(): Promise<void> {
       }
       const handler = handlers[index]!;
       handler.onMessage((message) => {
-        const { leader, report } = message as { leader?: number; report?: WorkerReport };
+        const { report } = message as { report?: WorkerReport };
         if (report !== undefined) reports.push(report);
         // Every live worker has reported: they may close their providers now.
         if (report !== undefined && reports.length === plan.workers - (killed === undefined ? 0 : 1)) {
           handlers.forEach((other, i) => i !== killed && other.close());
         }
-        if (leader !== undefined && plan.killLeader && killed === undefined) {
+        if (message !== null && typeof message === "object" && "leader" in message) leader = (message as { leader: number }).leader;
+      });
+      handler.onExit(onExit);
+    }
+    if (plan.killLeader) {
+      process.stdin.setEncoding("utf8");
+      process.stdin.on("data", (text: string) => {
+        if (text.includes("kill") && leader !== undefined && killed === undefined) {
           killed = leader;
           handlers[leader]!.kill();
         }
       });
-      handler.onExit(onExit);
     }
   });
   await done;
   process.stdout.write(`${JSON.stringify({ killed, reports: reports.sort((a, b) => a.index - b.index) })}\n`);
+  process.stdin.destroy();
   process.exit(0);
 }
 

@@ -17,7 +17,9 @@ export interface WorkerReport {
   pid: number;
   calls: WorkerCall[];
   warnings: string[];
-  sharing?: { role: string; scope?: string; groupSourceCalls: number; ownStsCalls: number; offReason?: string; followers?: number };
+  sharing?: { role: string; scope?: string; groupSourceCalls: number; ownStsCalls: number; offReason?: string; followers?: number; socketPath?: string };
+  /** The leader's socket file (pod tier). */
+  socket?: { isSocket: boolean; uid: number; mode: number };
   sourceCalls?: number;
 }
 
@@ -31,21 +33,29 @@ export interface SharingPlan {
   workers: number;
   /** Instants of each worker's calls, ms after it started. Default [0]. */
   callsAt?: number[];
-  killLeader?: boolean;
   /** fromWebIdentity options per worker (worker i takes inits[i % length]). Default [{}]. */
   inits?: Array<Record<string, unknown>>;
   /** More variables for the children. */
   env?: Record<string, string>;
 }
 
-export function runWorkers(world: IrsaWorld, plan: SharingPlan): Promise<SharingRun> {
-  const full = { callsAt: [0], killLeader: false, inits: [{}], ...plan };
+/** With `killLeaderWhen`, the leader is killed once it returns true (polled every 5 ms). */
+export function runWorkers(world: IrsaWorld, plan: SharingPlan, killLeaderWhen?: () => boolean): Promise<SharingRun> {
+  const full = { callsAt: [0], inits: [{}], ...plan, killLeader: killLeaderWhen !== undefined };
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ["--import", "tsx", CHILD], {
       cwd: fileURLToPath(new URL("./", import.meta.url)),
       env: { ...process.env, ...world.env, AWS_EC2_METADATA_DISABLED: "true", SHARE_CHILD_PLAN: JSON.stringify(full), ...plan.env },
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe"],
     });
+    const killer = setInterval(() => {
+      if (killLeaderWhen?.() === true) {
+        child.stdin.write("kill\n");
+        clearInterval(killer);
+      }
+    }, 5);
+    if (killLeaderWhen === undefined) clearInterval(killer);
+    child.stdin.on("error", () => {});
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -54,6 +64,7 @@ export function runWorkers(world: IrsaWorld, plan: SharingPlan): Promise<Sharing
     child.on("error", reject);
     child.on("exit", (code) => {
       clearTimeout(guard);
+      clearInterval(killer);
       try {
         resolve(JSON.parse(stdout.trim().split("\n").at(-1) ?? "") as SharingRun);
       } catch {

@@ -3,6 +3,7 @@
 // instant of the plan (ms after it started), reports to its primary, and keeps its provider until
 // the primary says every worker has reported. While its first call is
 // under way it tells the primary as soon as it leads, so the primary can kill the leader mid-refresh.
+import { lstatSync } from "node:fs";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -34,7 +35,14 @@ export async function runWorker(plan, index, send, closing) {
       clearInterval(watch);
     }
   }
-  send({ report: { index, pid: process.pid, calls, warnings, sharing: provider.stats.sharing, sourceCalls: provider.stats.sourceCalls } });
+  const sharing = provider.stats.sharing;
+  // The leader's socket as it is on disk (pod tier): its type, owner and mode.
+  let socket;
+  if (sharing?.role === "leader" && sharing.socketPath !== undefined) {
+    const stat = lstatSync(sharing.socketPath);
+    socket = { isSocket: stat.isSocket(), uid: stat.uid, mode: stat.mode & 0o777 };
+  }
+  send({ report: { index, pid: process.pid, calls, warnings, sharing, socket, sourceCalls: provider.stats.sourceCalls } });
   await closing;
   provider.close();
 }
