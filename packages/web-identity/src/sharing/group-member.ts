@@ -89,7 +89,9 @@ export class GroupMember {
         try {
           elected = await elect(plan, this.services, deadlineAt);
         } catch (error) {
-          if (!(error instanceof SharingRefused)) throw error;
+          // Sharing may fail, credentials may not: a refused tier turns sharing off for good,
+          // anything unexpected sends this fetch alone.
+          if (!(error instanceof SharingRefused)) return this.callOwn(callOwn);
           this.plan = { off: error.message, warn: plan.scope === "pod" };
           return this.fetch(force, callOwn);
         }
