@@ -87,7 +87,8 @@ export class GroupMember {
       if (this.leader === undefined && this.follower === undefined) {
         let elected: Elected | undefined;
         try {
-          elected = await elect(plan, this.services, deadlineAt);
+          // At most half the deadline looking for the group: the rest is left to call STS alone.
+          elected = await elect(plan, this.services, Math.min(deadlineAt, Date.now() + this.init.timeoutMs / 2));
         } catch (error) {
           // Sharing may fail, credentials may not: a refused tier turns sharing off for good,
           // anything unexpected sends this fetch alone.
