@@ -19,6 +19,7 @@ import { fromWireSet, toWireSet, type GroupSet } from "./wire-format.js";
 
 /** What the member uses of its own engine (as the leader, to answer followers). */
 export interface MemberEngine {
+  get(): Promise<AwsCredentialIdentity>;
   refresh(): Promise<AwsCredentialIdentity>;
   peek(): { credentials?: AwsCredentialIdentity };
   stats(): CredentialCacheStats;
@@ -192,7 +193,10 @@ export class GroupMember {
       const due = current === undefined || force || current.refreshAt === undefined || Date.now() >= current.refreshAt;
       if (!due) return current;
       // Single flight: a refresh under way (the leader's own timer, another follower) is joined.
-      await engine.refresh();
+      // With nothing valid, get() keeps the leader's holds (a cached error, a recovery backoff):
+      // a group of followers never calls STS more often than one provider would.
+      if (current === undefined && !force) await engine.get();
+      else await engine.refresh();
       const after = this.current();
       if (after === undefined) throw new LeaderLost("the leader holds no valid set");
       return after;
