@@ -11,10 +11,8 @@ import cluster from "node:cluster";
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-// @ts-expect-error: plain JavaScript, shared with the worker threads
-import { runWorker } from "./worker-sharing-worker.mjs";
-const SELF = fileURLToPath(import.meta.url);
-// Worker threads do not inherit tsx's loader, so the worker's code is plain JavaScript.
+// The workers' code is plain JavaScript run without tsx (worker threads would not inherit its
+// loader, and the workers should load the built package as an application does).
 const WORKER = fileURLToPath(new URL("./worker-sharing-worker.mjs", import.meta.url));
 
 interface WorkerReport {
@@ -53,10 +51,11 @@ async function runPrimary(): Promise<void> {
         const worker = new Worker(WORKER, { workerData: { index, plan } });
         handlers.push({ kill: () => void worker.terminate(), close: () => worker.postMessage("close"), onMessage: (h) => worker.on("message", h), onExit: (h) => worker.on("exit", h) });
       } else if (plan.layout === "cluster") {
+        cluster.setupPrimary({ exec: WORKER, execArgv: [] });
         const worker = cluster.fork(env);
         handlers.push({ kill: () => worker.process.kill("SIGKILL"), close: () => worker.send("close"), onMessage: (h) => worker.on("message", h), onExit: (h) => worker.on("exit", h) });
       } else {
-        const child = fork(SELF, [], { env });
+        const child = fork(WORKER, [], { env, execArgv: [] });
         handlers.push({ kill: () => child.kill("SIGKILL"), close: () => child.send("close"), onMessage: (h) => child.on("message", h), onExit: (h) => child.on("exit", h) });
       }
       const handler = handlers[index]!;
@@ -87,15 +86,4 @@ async function runPrimary(): Promise<void> {
   process.exit(0);
 }
 
-if (process.env.SHARE_CHILD_INDEX !== undefined) {
-  const closing = new Promise((resolve) => process.once("message", resolve));
-  await (runWorker as (plan: Plan, index: number, send: (message: unknown) => void, closing: Promise<unknown>) => Promise<void>)(
-    plan,
-    Number(process.env.SHARE_CHILD_INDEX),
-    (message) => process.send!(message),
-    closing,
-  );
-  process.disconnect?.();
-} else {
-  await runPrimary();
-}
+await runPrimary();

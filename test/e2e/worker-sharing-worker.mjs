@@ -1,5 +1,5 @@
-// One worker of worker-sharing-child.ts (plain JavaScript: worker threads do not inherit tsx's
-// loader): builds fromWebIdentity() from the environment with the BUILT package, calls it at each
+// One worker of worker-sharing-child.ts, thread or process (plain JavaScript run without tsx, so it
+// loads the built package as an application does): builds fromWebIdentity() from the environment with the BUILT package, calls it at each
 // instant of the plan (ms after it started), reports to its primary, and keeps its provider until
 // the primary says every worker has reported. While its first call is
 // under way it tells the primary as soon as it leads, so the primary can kill the leader mid-refresh.
@@ -51,4 +51,9 @@ if (!isMainThread && workerData?.plan !== undefined) {
   const closing = new Promise((resolve) => parentPort.once("message", resolve));
   await runWorker(workerData.plan, workerData.index, (message) => parentPort.postMessage(message), closing);
   parentPort.close();
+} else if (process.env.SHARE_CHILD_INDEX !== undefined) {
+  // A worker process (cluster or forked), run without tsx: it loads the built package.
+  const closing = new Promise((resolve) => process.once("message", resolve));
+  await runWorker(JSON.parse(process.env.SHARE_CHILD_PLAN), Number(process.env.SHARE_CHILD_INDEX), (message) => process.send(message), closing);
+  process.disconnect();
 }

@@ -124,6 +124,7 @@ describe("the pod tier's directory", () => {
         connections++;
         socket.end('{"t":"hello","v":1,"n":"planted"}\n');
       });
+      rmSync(path, { force: true });
       await new Promise<void>((resolve) => planted!.listen(path, resolve));
       chmodSync(path, mode);
       chownSync(path, uid, uid);
@@ -136,6 +137,7 @@ describe("the pod tier's directory", () => {
       {
         kind: "a corrupt entry (a regular file of garbage, owned by uid 65534)",
         plant: (path: string) => {
+          rmSync(path, { force: true });
           writeFileSync(path, "\u0000garbage\n{not json", { mode: 0o600 });
           chownSync(path, 65_534, 65_534);
           return Promise.resolve({ connections: () => 0 });

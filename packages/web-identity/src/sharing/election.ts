@@ -1,14 +1,16 @@
 // Becoming the group's leader or one of its followers. Binding an address is atomic, so exactly
 // one member leads; the others connect to it. On the pod tier the leader first binds the claim,
 // then replaces whatever is at the socket path (a stale socket of a killed leader, or anything
-// planted there) with its own 0600 socket; a follower connects only to a socket of this user.
+// planted there) with its own 0600 socket, atomically (rename); a follower connects only to a
+// socket of this user.
 
 import type { Server } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { GroupPlan } from "./group-address.js";
 import { GroupFollower } from "./group-follower.js";
 import { GroupLeader, listenOn, type LeaderServices } from "./group-leader.js";
-import { removeEntry, restrictSocket, socketEntryAt } from "./socket-entry.js";
+import { randomBytes } from "node:crypto";
+import { replaceEntry, restrictSocket, socketEntryAt } from "./socket-entry.js";
 
 /** A member that found neither a leader nor a free address retries after about this long. */
 export const ELECTION_RETRY_MS = 10;
@@ -54,9 +56,17 @@ async function tryPod(plan: Extract<GroupPlan, { scope: "pod" }>, services: Lead
   // Nobody connects to the claim: it only says who leads.
   claim.on("connection", (socket) => socket.destroy());
   try {
-    removeEntry(plan.path);
-    const server = await listenOn(plan.path);
-    restrictSocket(plan.path);
+    // Bound at a private name, made 0600, then renamed over whatever is at the path (a stale or
+    // planted entry): a follower never finds the path missing or loosely permissioned.
+    const temporary = `${plan.path}.${process.pid}.${randomBytes(4).toString("hex")}`;
+    const server = await listenOn(temporary);
+    try {
+      restrictSocket(temporary);
+      replaceEntry(temporary, plan.path);
+    } catch (error) {
+      server.close();
+      throw error;
+    }
     return { role: "leader", leader: new GroupLeader(server, services), claim };
   } catch (error) {
     claim.close();

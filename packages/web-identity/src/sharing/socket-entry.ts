@@ -3,7 +3,7 @@
 // foreign socket, a loose mode, a stale socket of a killed leader) is never trusted, and the
 // member holding the group's claim replaces it.
 
-import { chmodSync, lstatSync, rmSync } from "node:fs";
+import { chmodSync, lstatSync, renameSync, rmSync } from "node:fs";
 
 export type SocketEntry = "missing" | "trusted" | "untrusted";
 
@@ -17,9 +17,13 @@ export function socketEntryAt(path: string, uid: number): SocketEntry {
   }
 }
 
-/** Removes whatever is at `path` (only the claim's holder calls this). Throws on failure. */
-export function removeEntry(path: string): void {
-  rmSync(path, { force: true, recursive: true });
+/**
+ * Puts the socket bound at `from` in place of whatever is at `path` (only the claim's holder
+ * calls this). A directory planted there is removed first. Throws on failure.
+ */
+export function replaceEntry(from: string, path: string): void {
+  if (lstatSync(path, { throwIfNoEntry: false })?.isDirectory() === true) rmSync(path, { force: true, recursive: true });
+  renameSync(from, path);
 }
 
 /** Makes the leader's fresh socket 0600. Throws on failure. */
