@@ -1,7 +1,7 @@
 // One refresher per pod, with real processes and threads against the local IRSA world: the
 // children load the BUILT package (pnpm build) and lay out workers as applications do
 // (worker-sharing-child.ts). STS calls are counted exactly by the local STS.
-import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -105,6 +105,8 @@ describe("the pod tier's directory", () => {
     expect([...alpha][0]).not.toBe([...beta][0]);
     expect(run.reports.filter((report) => report.sharing?.role === "leader")).toHaveLength(2);
     expect(new Set(run.reports.map((report) => report.sharing?.socketPath)).size).toBe(2);
+    // The last provider gone, each leader removed its own socket file: nothing is left behind.
+    expect(readdirSync(directory)).toEqual([]);
   }, 40_000);
 
   describe("a planted entry at the group's socket path is refused and replaced, never trusted", () => {

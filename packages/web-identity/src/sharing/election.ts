@@ -16,7 +16,7 @@ import { replaceEntry, restrictSocket, socketEntryAt } from "./socket-entry.js";
 export const ELECTION_RETRY_MS = 10;
 
 export type Elected =
-  | { readonly role: "leader"; readonly leader: GroupLeader; readonly claim?: Server }
+  | { readonly role: "leader"; readonly leader: GroupLeader; readonly claim?: Server; readonly socketFile?: { readonly path: string; readonly ino: number } }
   | { readonly role: "follower"; readonly follower: GroupFollower };
 
 /** Sharing cannot work here (a read-only directory, a listen refused): the member goes alone. */
@@ -60,14 +60,15 @@ async function tryPod(plan: Extract<GroupPlan, { scope: "pod" }>, services: Lead
     // planted entry): a follower never finds the path missing or loosely permissioned.
     const temporary = `${plan.path}.${process.pid}.${randomBytes(4).toString("hex")}`;
     const server = await listenOn(temporary);
+    let ino: number;
     try {
       restrictSocket(temporary);
-      replaceEntry(temporary, plan.path);
+      ino = replaceEntry(temporary, plan.path);
     } catch (error) {
       server.close();
       throw error;
     }
-    return { role: "leader", leader: new GroupLeader(server, services), claim };
+    return { role: "leader", leader: new GroupLeader(server, services), claim, socketFile: { path: plan.path, ino } };
   } catch (error) {
     claim.close();
     throw new SharingRefused(`the socket ${plan.path} cannot be created (${(error as NodeJS.ErrnoException).code ?? "error"})`);

@@ -15,6 +15,7 @@ import type { GroupFollower } from "./group-follower.js";
 import { LeaderLost } from "./group-follower.js";
 import type { GroupLeader } from "./group-leader.js";
 import { withRefreshAtHint } from "./refresh-hint.js";
+import { removeOwnEntry } from "./socket-entry.js";
 import { fromWireSet, toWireSet, type GroupSet } from "./wire-format.js";
 
 /** What the member uses of its own engine (as the leader, to answer followers). */
@@ -147,7 +148,7 @@ export class GroupMember {
       });
       return;
     }
-    const { leader, claim } = elected;
+    const { leader, claim, socketFile } = elected;
     this.leader = leader;
     // Every new set of this engine goes to every follower at once.
     const detach = this.engine?.observe({
@@ -161,6 +162,8 @@ export class GroupMember {
     this.closeLeadership = () => {
       detach?.();
       leader.close();
+      // The file goes before the claim: a new leader may then bind its own at once.
+      if (socketFile !== undefined) removeOwnEntry(socketFile.path, socketFile.ino);
       claim?.close();
     };
   }
