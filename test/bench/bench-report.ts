@@ -131,6 +131,7 @@ export function renderMarkdown(results: BenchResults): string {
           ["creating a provider whose configuration is already shared (µs, median per creation, 1,000 per round)", String(sharing.createSharedUs)],
           ["cached call through a provider sharing the engine (ns per awaited call)", String(sharing.sharedCallNs)],
           ["cached call through the provider that created it (ns per awaited call)", String(sharing.directCallNs)],
+          ...(sharing.minimumValidityCallNs === undefined ? [] : [["cached call through withMinimumValidity(provider, 15 min) (ns per awaited call)", String(sharing.minimumValidityCallNs)]]),
         ],
       ),
       "",

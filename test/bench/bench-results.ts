@@ -76,6 +76,14 @@ export function checkTargets(results: Omit<BenchResults, "targets">): TargetChec
       measured: `${sharing.sharedCallNs} ns vs ${sharing.directCallNs} ns = ${ratio.toFixed(2)}x`,
       met: ratio <= 1.1,
     });
+    if (sharing.minimumValidityCallNs !== undefined) {
+      const horizonRatio = sharing.minimumValidityCallNs / sharing.directCallNs;
+      checks.push({
+        target: "cached call through withMinimumValidity within 10% of the direct call (same run)",
+        measured: `${sharing.minimumValidityCallNs} ns vs ${sharing.directCallNs} ns = ${horizonRatio.toFixed(2)}x`,
+        met: horizonRatio <= 1.1,
+      });
+    }
   }
   const workers = results.workerSharing;
   if (workers !== undefined) {

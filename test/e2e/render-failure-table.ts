@@ -68,7 +68,7 @@ export function renderFullTable(): string {
 }
 
 const CONDITIONS = `Conditions: the defaults of \`fromWebIdentity\` (\`retry.maxAttempts\` 3, \`failureBackoffMs\`
-300-600 s clamped to the set's expiration, \`recoveryBackoffMs\` 1 s doubling to 30 s when nothing
+300-600 s, retried before the set must be renewed, \`recoveryBackoffMs\` 1 s doubling to 30 s when nothing
 valid is cached, \`errorCacheMs\` 1-5 s doubling to 5 min while the same error repeats,
 \`refreshTimeoutMs\` 10 s, mandatory window 60 s); the cached set lived 15 minutes, so its
 advisory window is its last 5 minutes; the caller is an AWS SDK v3 client asking for credentials

@@ -209,6 +209,17 @@ describe("token file faults: pinned outcomes, never a fall-through", () => {
     await expectEverywhere({ kind: "error", problem: "malformed", recoverable: false, stsCalls: 0 });
   });
 
+  it("rewritten in place while read (each read a different part of a token): TokenFileError being-written, recoverable, no STS call", async () => {
+    const token = await world.issuer.mintToken();
+    tokens.add(token);
+    const churning = (): ReadFileCapped => {
+      let reads = 0;
+      return async () => Buffer.from(token.slice(0, 20 + 30 * reads++));
+    };
+    const { reads } = await expectEverywhere({ kind: "error", problem: "being-written", recoverable: true, stsCalls: 0 }, { readFile: churning });
+    expect(reads).toHaveLength(READS_WHEN_RETRIED);
+  });
+
   it("a 1 MiB file: TokenFileError too-large, non-recoverable, no STS call; never more than 64 KiB + 1 byte read", async () => {
     await writeToken("A".repeat(1024 * 1024));
     const { reads } = await expectEverywhere({ kind: "error", problem: "too-large", recoverable: false, stsCalls: 0 });
@@ -249,7 +260,8 @@ describe("100 kubelet rotations during a tight loop of forced refreshes", () => 
     const written = new Set([world.tokenFile.currentJti]);
     const provider = createWebIdentityProvider(init(world.tokenFile.path, async () => {}));
     opened.push(provider);
-    // Kubelet rotates 100 times in a row while the application forces a refresh 100 times.
+    // Kubelet rotates 100 times in a row while the application forces a refresh 100 times
+    // (refresh(): a caller's forceRefresh would be answered by the set of the last minute).
     const rotations = Array.from({ length: 100 }, () =>
       world.tokenFile.rotate().then(() => {
         written.add(world.tokenFile.currentJti);
@@ -258,7 +270,7 @@ describe("100 kubelet rotations during a tight loop of forced refreshes", () => 
     );
     const keys: string[] = [];
     for (let i = 0; i < 100; i++) {
-      const credentials = await provider({ forceRefresh: true });
+      const credentials = await provider.refresh();
       keys.push(credentials.accessKeyId);
     }
     await Promise.all(rotations);

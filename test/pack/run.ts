@@ -257,13 +257,14 @@ async function main(): Promise<number> {
 
     const v3: ConsumerPlan = {
       project: "v3-consumer",
-      packages: ["@irsa/web-identity", "@irsa/testing", "@irsa/credential-server"],
+      packages: ["@irsa/web-identity", "@irsa/testing", "@irsa/credential-server", "@irsa/iam-auth"],
       registry: { "@aws-sdk/client-sts": ranges.sts, typescript: ranges.typescript, "@types/node": ranges.nodeTypes },
       fixtures: "v3",
       async run(dir) {
         await runProgram(this.project, dir, "esm-consumer.mjs", "ESM app, v3 STSClient");
         await runProgram(this.project, dir, "cjs-consumer.cjs", "CommonJS app, v3 STSClient");
         await runProgram(this.project, dir, "bin-consumer.mjs", "npx irsa-credentials --help and process");
+        await runProgram(this.project, dir, "iam-auth-consumer.mjs", "@irsa/iam-auth without its optional peers");
         await requireWithoutRequireEsm(this.project, dir, this.packages);
         await typecheck(this.project, dir, "typed-consumer.ts", true);
       },

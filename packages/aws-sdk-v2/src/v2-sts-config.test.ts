@@ -74,3 +74,44 @@ describe("v2's STS client config in new WebIdentityCredentials(init, clientConfi
     expect(() => fromV2StsConfig({ region: "eu-west-1" }, { region: "us-east-1" })).toThrow(/disagrees/);
   });
 });
+
+describe("v2's STS client config given as the first argument (as v2's TokenFileWebIdentityCredentials takes it)", () => {
+  it("is refused, saying it goes in the second argument and showing the call; that call then works", async () => {
+    const v2Style = { roleArn: world.roleArn, endpoint: world.sts.endpoint, region: "us-east-1", httpOptions: { timeout: 2_000 }, maxRetries: 2 };
+    let error: unknown;
+    try {
+      opened.push(new WebIdentityCredentials(v2Style as never));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    const message = (error as Error).message;
+    expect(message).toContain("`endpoint`, `httpOptions`, `maxRetries` are aws-sdk v2 STS client config");
+    expect(message).toContain("SECOND argument");
+    expect(message).toContain("new WebIdentityCredentials({ roleArn }, { endpoint, region, httpOptions, maxRetries })");
+    expect(message).not.toContain("unknown option");
+    expect(message).not.toContain(world.sts.endpoint); // names, never values
+    expect(world.sts.calls("AssumeRoleWithWebIdentity")).toBe(0);
+
+    // Written as the message says, the same settings work.
+    const { roleArn, ...clientConfig } = v2Style;
+    const credentials = new WebIdentityCredentials({ ...base(), roleArn }, clientConfig);
+    opened.push(credentials);
+    await credentials.getPromise();
+    expect(world.sts.calls("AssumeRoleWithWebIdentity")).toBe(1);
+  });
+
+  it("one v2 setting alone, and nothing else in the first argument: the call to write has an empty init", () => {
+    expect(() => new WebIdentityCredentials({ stsRegionalEndpoints: "regional" } as never)).toThrow(
+      "`stsRegionalEndpoints` is aws-sdk v2 STS client config",
+    );
+    expect(() => new WebIdentityCredentials({ stsRegionalEndpoints: "regional" } as never)).toThrow("new WebIdentityCredentials({}, { stsRegionalEndpoints })");
+  });
+
+  it("region alone is one of our options too (accepted); a misspelt option is still an unknown option", () => {
+    const credentials = new WebIdentityCredentials({ ...base(), region: "us-east-1" });
+    opened.push(credentials);
+    expect(() => new WebIdentityCredentials({ roleArm: "x" } as never)).toThrow(/unknown option `roleArm`/);
+  });
+});
+

@@ -29,6 +29,21 @@ export interface V2StsClientConfig {
   retryDelayOptions?: { base?: number };
 }
 
+/** Every setting of `V2StsClientConfig` (typed against it, so none can be left out). */
+const V2_STS_CLIENT_CONFIG_SETTINGS = {
+  endpoint: true,
+  region: true,
+  httpOptions: true,
+  maxRetries: true,
+  stsRegionalEndpoints: true,
+  params: true,
+  apiVersion: true,
+  sslEnabled: true,
+  retryDelayOptions: true,
+} as const satisfies Record<keyof V2StsClientConfig, true>;
+
+const isV2StsSetting = (name: string): boolean => Object.hasOwn(V2_STS_CLIENT_CONFIG_SETTINGS, name);
+
 const PARAMS: Readonly<Record<string, keyof FromWebIdentityInit>> = {
   DurationSeconds: "durationSeconds",
   Policy: "policy",
@@ -40,6 +55,29 @@ const refuse = (setting: string, why: string) =>
   new ConfigurationError(`new WebIdentityCredentials(init, clientConfig): \`clientConfig.${setting}\` ${why}.`);
 
 /**
+ * v2 users give `TokenFileWebIdentityCredentials` its STS client config as the first argument; here
+ * the first argument is `fromWebIdentity`'s init, so those settings (`endpoint`, `httpOptions`,
+ * `maxRetries`...) would be refused as unknown options. Refused here instead, with the call that
+ * works: the same settings as the second argument. `region` means the same in both places, so it
+ * alone is left where it is; it moves along in the example when other settings move.
+ */
+export function refuseV2StsConfigInInit(init: unknown): void {
+  if (typeof init !== "object" || init === null || Array.isArray(init)) return;
+  const given = Object.keys(init).filter((name) => (init as Record<string, unknown>)[name] !== undefined);
+  const moved = given.filter((name) => isV2StsSetting(name));
+  const v2Only = moved.filter((name) => name !== "region"); // `init.region` is an option of ours too
+  if (v2Only.length === 0) return;
+  const kept = given.filter((name) => !isV2StsSetting(name));
+  const list = v2Only.map((name) => `\`${name}\``).join(", ");
+  throw new ConfigurationError(
+    `new WebIdentityCredentials(init, clientConfig): ${list} ${v2Only.length === 1 ? "is" : "are"} aws-sdk v2 STS client config ` +
+      "(what v2's TokenFileWebIdentityCredentials takes as its first argument); here the first argument is the web-identity " +
+      "init (roleArn, webIdentityTokenFile, ...) and v2's STS client config goes in the SECOND argument: " +
+      `new WebIdentityCredentials(${kept.length > 0 ? `{ ${kept.join(", ")} }` : "{}"}, { ${moved.join(", ")} }).`,
+  );
+}
+
+/**
  * Maps v2's STS client config onto `fromWebIdentity`'s options, each to its v3 equivalent, or
  * refuses it with a `ConfigurationError` naming it. Nothing is accepted and ignored. A setting
  * also given in `init` must agree with it.
@@ -47,9 +85,8 @@ const refuse = (setting: string, why: string) =>
 export function fromV2StsConfig(config: V2StsClientConfig | undefined, init: FromWebIdentityInit): FromWebIdentityInit {
   if (config === undefined) return init;
   if (typeof config !== "object" || config === null) throw refuse("", "must be an object (v2's STS client config)");
-  const known = new Set(["endpoint", "region", "httpOptions", "maxRetries", "stsRegionalEndpoints", "params", "apiVersion", "sslEnabled", "retryDelayOptions"]);
   for (const [name, value] of Object.entries(config)) {
-    if (value !== undefined && !known.has(name)) throw refuse(name, "is not supported by this adapter (see the migration guide)");
+    if (value !== undefined && !isV2StsSetting(name)) throw refuse(name, "is not supported by this adapter (see the migration guide)");
   }
   const mapped: FromWebIdentityInit = {};
   const clientConfig: Record<string, unknown> = {};

@@ -6,7 +6,7 @@ import {
 } from "@irsa/web-identity";
 import AWS from "./aws.js";
 import { ProviderCredentials } from "./provider-credentials.js";
-import { fromV2StsConfig, type V2StsClientConfig } from "./v2-sts-config.js";
+import { fromV2StsConfig, refuseV2StsConfigInInit, type V2StsClientConfig } from "./v2-sts-config.js";
 
 /**
  * Options of `new WebIdentityCredentials(init)`: exactly those of `fromWebIdentity` (each
@@ -23,7 +23,8 @@ export type WebIdentityCredentialsInit = FromWebIdentityInit;
  *
  * `clientConfig` is v2's STS client config, as `TokenFileWebIdentityCredentials(clientConfig)`
  * takes it (`endpoint`, `region`, `httpOptions`, `maxRetries`, `params`, ...): each setting is
- * mapped to its v3 equivalent or refused with a `ConfigurationError` naming it. With no region
+ * mapped to its v3 equivalent or refused with a `ConfigurationError` naming it. Given in the first
+ * argument instead (as v2's first argument), it is refused with the call to write. With no region
  * anywhere else, `AWS.config.region` counts as the calling client's, as v2's STS client inherits it.
  *
  * Nothing is read at construction: configuration errors in the environment reach the first `get` callback.
@@ -33,6 +34,7 @@ export type WebIdentityCredentialsInit = FromWebIdentityInit;
  */
 export class WebIdentityCredentials extends ProviderCredentials<WebIdentityCredentialProvider> {
   constructor(init: WebIdentityCredentialsInit = {}, clientConfig?: V2StsClientConfig) {
+    refuseV2StsConfigInInit(init);
     const mapped = fromV2StsConfig(clientConfig, init);
     if (v2WouldCallGlobalEndpoint(clientConfig)) {
       init.logger?.info?.(

@@ -1,5 +1,6 @@
 export { createCredentialServer } from "./credential-server.js";
-export type { CredentialServer, CredentialServerInit } from "./credential-server.js";
+export type { CredentialServer } from "./credential-server.js";
+export type { CredentialServerInit } from "./server-options.js";
 export { CredentialServerMetrics } from "./metrics.js";
 export type { MetricsSubject, RouteLabel } from "./metrics.js";
 export { createJsonLogger, isLogLevel } from "./json-logger.js";

@@ -31,7 +31,7 @@ export interface JsonLoggerInit {
 export function createJsonLogger(init: JsonLoggerInit = {}): Required<Logger> {
   const write = init.write ?? ((line: string) => void process.stdout.write(line));
   const threshold = LEVELS.indexOf(init.level ?? "info");
-  const now = init.now ?? Date.now;
+  const now = init.now ?? (() => Date.now());
   const emit = (level: LogLevel, content: unknown[]) => {
     if (LEVELS.indexOf(level) < threshold) return;
     const fields: Record<string, unknown> = {};

@@ -1,7 +1,8 @@
 /**
  * `@irsa/testing`: a local IRSA world for tests and demos. Real servers on 127.0.0.1 with random
  * ports: an OIDC issuer, a kubelet-style rotating token file, an STS emulator that verifies
- * tokens and SigV4 signatures, an IMDSv2 emulator and a container-credentials endpoint.
+ * tokens and SigV4 signatures, an IMDSv2 emulator, a container-credentials endpoint, and an
+ * ElastiCache-like front with IAM-style authentication over a real redis-server.
  *
  * @packageDocumentation
  */
@@ -65,3 +66,58 @@ export { DEFAULT_SERVED_CREDENTIALS_LIFETIME_SECONDS } from "./served-credential
 export { seededRandom } from "./seeded-random.js";
 export { ScriptedSource, credentialSet, recordingLogger, settle, track } from "./scripted-source.js";
 export type { ScriptedCredentials } from "./scripted-source.js";
+export { verifyPresignedRequest } from "./iam-auth/verify-presigned-request.js";
+export type {
+  IssuedCredentialsSource,
+  PresignedRequestExpectation,
+  VerifyPresignedRequestOptions,
+} from "./iam-auth/verify-presigned-request.js";
+export type { IamAuthAcceptance, IamAuthRefusal, IamAuthRefusalReason, IamAuthVerdict } from "./iam-auth/verdict.js";
+export { MAX_PRESIGNED_EXPIRES_SECONDS } from "./iam-auth/presigned-request.js";
+export { verifyRdsAuthToken, RDS_SIGNING_SERVICE } from "./iam-auth/rds-auth-token.js";
+export type { VerifyRdsAuthTokenOptions } from "./iam-auth/rds-auth-token.js";
+export { verifyElastiCacheAuthToken, SERVERLESS_CACHE_RESOURCE_TYPE } from "./iam-auth/elasticache-auth-token.js";
+export type { VerifyElastiCacheAuthTokenOptions } from "./iam-auth/elasticache-auth-token.js";
+export { verifyMskAuthToken, MSK_CONNECT_ACTION, MSK_SIGNING_SERVICE } from "./iam-auth/msk-auth-token.js";
+export type { VerifyMskAuthTokenOptions } from "./iam-auth/msk-auth-token.js";
+export { startLocalRdsPostgres, DEFAULT_RDS_TOKEN_HOSTNAME } from "./iam-auth/local-rds-postgres.js";
+export type { LocalRdsPostgres, LocalRdsPostgresInit } from "./iam-auth/local-rds-postgres.js";
+export type { PostgresEngine } from "./iam-auth/shared-pglite-engine.js";
+export type { LoginRecord, LoginStats } from "./iam-auth/login-log.js";
+export { startLocalRdsMysql, LOCAL_MYSQL_SERVER_VERSION } from "./iam-auth/local-rds-mysql.js";
+export type { LocalRdsMysql, LocalRdsMysqlInit } from "./iam-auth/local-rds-mysql.js";
+export { verifySignedRequest } from "./iam-auth/verify-signed-request.js";
+export type { VerifySignedRequestOptions } from "./iam-auth/verify-signed-request.js";
+export { startLocalOpenSearch, OPENSEARCH_SIGNING_SERVICES } from "./iam-auth/local-opensearch.js";
+export type { LocalOpenSearch, LocalOpenSearchInit, LocalOpenSearchRequest } from "./iam-auth/local-opensearch.js";
+export { LOCAL_OPENSEARCH_VERSION } from "./iam-auth/opensearch-documents.js";
+export type { ReceivedRequest } from "./local-sts/sigv4-verifier.js";
+export { startLocalMskBroker, MSK_SASL_MECHANISM } from "./iam-auth/local-msk-broker.js";
+export type { LocalMskBroker, LocalMskBrokerInit } from "./iam-auth/local-msk-broker.js";
+export {
+  startLocalElastiCache,
+  DEFAULT_AGE_CHECK_INTERVAL_MS,
+  DEFAULT_MAX_AUTH_AGE_MS,
+  MAX_RECORDED_REFUSALS,
+} from "./elasticache/local-elasticache.js";
+export type {
+  LocalElastiCache,
+  LocalElastiCacheInit,
+  LocalElastiCacheRefusal,
+  LocalElastiCacheStats,
+} from "./elasticache/local-elasticache.js";
+export type { LocalElastiCacheConnection } from "./elasticache/front-connection.js";
+export { acceptPasswords, DEFAULT_TOKEN_CHECK_TIMEOUT_MS } from "./elasticache/token-check.js";
+export type { TokenCheck, TokenCheckContext, TokenCheckResult } from "./elasticache/token-check.js";
+export { LocalElastiCacheError } from "./elasticache/local-elasticache-error.js";
+export type { LocalElastiCacheErrorCode } from "./elasticache/local-elasticache-error.js";
+export {
+  DEFAULT_REDIS_SERVER_PATH,
+  DEFAULT_REDIS_START_TIMEOUT_MS,
+  REDIS_SERVER_PATH_ENV,
+} from "./elasticache/redis-server-process.js";
+export {
+  NOAUTH_MESSAGE,
+  NOAUTH_HELLO_MESSAGE,
+  WRONGPASS_MESSAGE,
+} from "./elasticache/auth-commands.js";

@@ -1,4 +1,13 @@
 export { withCredentialCache } from "./engine/cached-provider.js";
+export { withMinimumValidity } from "./engine/with-minimum-validity.js";
+export type { MinimumValidityProvider } from "./engine/with-minimum-validity.js";
+export {
+  FORCED_REFRESH_MIN_INTERVAL_MS,
+  MAX_MINIMUM_VALIDITY_MS,
+  MINIMUM_VALIDITY_HEADROOM_MS,
+  MINIMUM_VALIDITY_PROPERTY,
+  MinimumValidityError,
+} from "./engine/minimum-validity.js";
 export { RefreshTimeoutError } from "./engine/refresh-timeout.js";
 export { ENGINE_KEY_VARIABLES } from "./engine/configuration-key.js";
 export { DIAGNOSTICS_CHANNELS } from "./engine/diagnostics-channels.js";
@@ -19,7 +28,7 @@ export {
 } from "./shared/errors.js";
 export type { ClassifiedError } from "./shared/errors.js";
 export type { Logger } from "./shared/logger.js";
-export { SILENT_LOGGER } from "./shared/logger.js";
+export { SILENT_LOGGER, guardedLogger } from "./shared/logger.js";
 export {
   DEFAULT_ERROR_CACHE_MS,
   DEFAULT_FAILURE_BACKOFF_MS,
@@ -38,14 +47,15 @@ export {
 } from "./engine/refresh-windows.js";
 export { REDACTED, redactSecrets, redactedCredentials } from "./shared/redact.js";
 export { fromWebIdentity } from "./providers/from-web-identity.js";
-export type { FromWebIdentityInit, WebIdentityCredentialProvider, WebIdentityProviderStats } from "./providers/from-web-identity.js";
+export type { WebIdentityCredentialProvider, WebIdentityProviderStats } from "./providers/from-web-identity.js";
+export type { FallbackSourceName, FromWebIdentityChainInit, FromWebIdentityInit, SdkCompatibleOptions, WebIdentityTokenInput } from "./providers/provider-inits.js";
 export { SHARE_DIR_VARIABLE } from "./sharing/sharing-options.js";
 export type { SharingOptions } from "./sharing/sharing-options.js";
 export type { SharingStats } from "./sharing/group-member.js";
 export { SharedRefreshError } from "./sharing/sharing-error.js";
 export { fromWebIdentityToken } from "./providers/from-web-identity-token.js";
 export type { FromWebIdentityTokenInit } from "./providers/from-web-identity-token.js";
-export type { ParentClientConfig, RoleAssumerWithWebIdentity, SdkCompatibleOptions, WebIdentityTokenInput } from "./providers/sdk-options.js";
+export type { ParentClientConfig, RoleAssumerWithWebIdentity } from "./providers/sdk-options.js";
 export type { StsRetryOptions, WebIdentitySourceInit } from "./sources/web-identity/web-identity-source.js";
 export {
   DEFAULT_STS_ATTEMPT_TIMEOUT_MS,
@@ -61,8 +71,6 @@ export type { StsFailureDetails, TokenClaims, TokenFileProblem } from "./shared/
 export { fromWebIdentityChain, DEFAULT_FALLBACKS } from "./providers/chain.js";
 export type { ChainPrecedence } from "./providers/sdk-order-chain.js";
 export type {
-  FallbackSourceName,
-  FromWebIdentityChainInit,
   WebIdentityChainProvider,
   WebIdentityChainProviderStats,
 } from "./providers/chain.js";

@@ -24,6 +24,13 @@ async function oursV2(config: V2Config, after?: () => void): Promise<unknown> {
     after?.();
   }
 }
+/** A v2 user's call written as v2 takes it: the STS client config as the first argument. */
+async function oursV2FirstArgument(config: V2Config): Promise<unknown> {
+  const { WebIdentityCredentials } = await import("@irsa/aws-sdk-v2");
+  const credentials = new WebIdentityCredentials(config as never);
+  credentials.close();
+  return credentials;
+}
 const calls = (run: SideRun) => ({ ok: run.outcome.ok, statuses: assumeRequests(run).map((request) => request.status), refused: run.refused });
 
 export const V2_CASES: Record<string, DiffCase> = {
@@ -31,6 +38,22 @@ export const V2_CASES: Record<string, DiffCase> = {
     env: v2Env,
     sdk: async (ctx) => sdkV2(here(ctx)),
     ours: async (ctx) => oursV2(here(ctx)),
+  },
+  "v2-client-config-first-argument": {
+    env: v2Env,
+    sdk: async (ctx) => sdkV2({ ...here(ctx), httpOptions: { timeout: 2_000 }, maxRetries: 1 }),
+    ours: async (ctx) => oursV2FirstArgument({ ...here(ctx), httpOptions: { timeout: 2_000 }, maxRetries: 1 }),
+    differs: ({ sdk, ours }, expect) => {
+      expect(sdk.outcome.ok).toBe(true);
+      expect(ours.outcome).toMatchObject({
+        ok: false,
+        error: {
+          name: "ConfigurationError",
+          message: expect.stringContaining("goes in the SECOND argument: new WebIdentityCredentials({}, { endpoint, region, httpOptions, maxRetries })"),
+        },
+      });
+      expect(ours.sts).toEqual([]);
+    },
   },
   "v2-region-alone": {
     env: v2Env,

@@ -44,8 +44,8 @@ export function parseAuthorization(header: string | undefined): ParsedAuthorizat
   };
 }
 
-/** `20261127T132000Z` -> Date. */
-function parseAmzDate(value: string | undefined): Date | undefined {
+/** `20261127T132000Z` -> Date; undefined when it is not one. */
+export function parseAmzDate(value: string | undefined): Date | undefined {
   const match = value === undefined ? null : /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (!match) return undefined;
   const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
@@ -57,12 +57,38 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string | undef
   return Array.isArray(value) ? value.join(",") : value;
 }
 
+/** Constant-time comparison of a recomputed signature with the one presented. */
+export function signaturesEqual(expected: string, presented: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(presented);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A SigV4 signer holding an issued set's secret, with the session token the client presented. */
+export function signerFor(credentials: IssuedCredentials, sessionToken: string | undefined, region: string, service: string, uriEscapePath = true): SignatureV4 {
+  return new SignatureV4({
+    credentials: {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      ...(sessionToken !== undefined ? { sessionToken } : {}),
+    },
+    region,
+    service,
+    sha256: Hash.bind(null, "sha256"),
+    applyChecksum: false,
+    uriEscapePath,
+  });
+}
+
 /** The request as it arrived, enough to recompute its signature. */
 export interface ReceivedRequest {
+  /** HTTP method. */
   method: string;
   /** Path and query, as in `req.url`. */
   url: string;
+  /** Headers as received (`req.headers`). */
   headers: IncomingHttpHeaders;
+  /** The whole body, UTF-8. */
   body: string;
 }
 
@@ -113,25 +139,13 @@ export async function verifySigV4(
     headers,
     body: request.body,
   });
-  const signer = new SignatureV4({
-    credentials: {
-      accessKeyId: credentials.accessKeyId,
-      secretAccessKey: credentials.secretAccessKey,
-      ...(headers["x-amz-security-token"] !== undefined ? { sessionToken: headers["x-amz-security-token"] } : {}),
-    },
-    region: auth.region,
-    service: auth.service,
-    sha256: Hash.bind(null, "sha256"),
-    applyChecksum: false,
-  });
+  const signer = signerFor(credentials, headers["x-amz-security-token"], auth.region, auth.service);
   const signed = await signer.sign(unsigned, {
     signingDate,
     signableHeaders: new Set(auth.signedHeaders),
   });
   const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization ?? ""))?.[1] ?? "";
-  const a = Buffer.from(expected);
-  const b = Buffer.from(auth.signature);
-  if (a.length !== b.length || !timingSafeEqual(a, b)) {
+  if (!signaturesEqual(expected, auth.signature)) {
     throw new StsError(
       "SignatureDoesNotMatch",
       403,

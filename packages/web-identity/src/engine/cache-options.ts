@@ -1,3 +1,4 @@
+import { clockOf } from "../shared/clock.js";
 import type { CredentialCacheEvent, CredentialCacheOptions } from "./cache-types.js";
 import { ConfigurationError } from "../shared/errors.js";
 import { safeLogger, type Logger } from "../shared/logger.js";
@@ -92,7 +93,7 @@ export function resolveCacheOptions(options: CredentialCacheOptions = {}): Resol
     shared: options.shared !== false,
     proactive: proactive !== false,
     // Read Date.now at call time, so fake clocks installed after construction still apply.
-    now: options.now ?? (() => Date.now()),
+    now: clockOf(options.now),
     random: options.random ?? Math.random,
     logger: safeLogger(options.logger),
     onEvent: options.onEvent,

@@ -78,6 +78,7 @@ export type RefreshReason =
   | "mandatory" // blocking refresh inside the mandatory window
   | "expired" // blocking refresh of an expired set
   | "invalidated" // a service rejected the cached key
+  | "minimum-validity" // blocking refresh: the cached set cannot live as long as a caller's minimum validity
   | "forced"; // refresh() or forceRefresh
 
 /** Events reported through `onEvent`. None carries a secret. */

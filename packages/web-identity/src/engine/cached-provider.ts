@@ -10,6 +10,7 @@ import { sharedEngine, type SharedEngine } from "./engine-registry.js";
 import { observerOf } from "./engine-observers.js";
 import { RefreshEngine } from "./refresh-engine.js";
 import type { MemberEngine } from "../sharing/group-member.js";
+import { MINIMUM_VALIDITY_HOOK, type MinimumValidityHook } from "./minimum-validity-hook.js";
 
 /**
  * Wraps `source` in the refresh engine. The result is usable as `credentials` in any AWS SDK v3
@@ -57,6 +58,8 @@ export interface SharedProviderInit<Facts extends object> {
   readonly keyParts?: readonly unknown[];
   /** The environment the source reads. Default `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** The longest life the configuration can give a set, ms, when known at construction (checked against minimum validities). */
+  readonly maxLifetimeMs?: number;
   /** Builds the source, only when no engine of this configuration exists. */
   build(): { source: AwsCredentialIdentityProvider; extension?: CachedProviderExtension<Facts> };
 }
@@ -99,9 +102,18 @@ export function sharedProvider<Facts extends object = object>(spec: SharedProvid
     },
     peek: { value: () => engine.peek(), enumerable: true },
     stats: { get: () => engine.stats(), enumerable: true },
+    [MINIMUM_VALIDITY_HOOK]: { value: minimumValidityHook(engine, spec.maxLifetimeMs) },
   });
   shares.register(provider, share, share);
   return provider;
+}
+
+function minimumValidityHook(engine: SharedEngine, maxLifetimeMs: number | undefined): MinimumValidityHook {
+  return {
+    get: (identityProperties, horizonMs) => engine.get(identityProperties, horizonMs),
+    addHorizon: engine.addHorizon === undefined ? undefined : (horizonMs) => engine.addHorizon!(horizonMs),
+    maxLifetimeMs,
+  };
 }
 
 function createEngine<Facts extends object>(
@@ -115,11 +127,12 @@ function createEngine<Facts extends object>(
   let refs = 0;
   return {
     get: extension.observeCall === undefined
-      ? (identityProperties) => engine.get(identityProperties)
-      : (identityProperties) => {
+      ? (identityProperties, horizonMs) => engine.get(identityProperties, horizonMs)
+      : (identityProperties, horizonMs) => {
           const deciding = extension.observeCall!(identityProperties);
-          return deciding === undefined ? engine.get(identityProperties) : deciding.then(() => engine.get(identityProperties));
+          return deciding === undefined ? engine.get(identityProperties, horizonMs) : deciding.then(() => engine.get(identityProperties, horizonMs));
         },
+    addHorizon: (horizonMs) => engine.addHorizon(horizonMs),
     refresh: () => engine.refresh(),
     invalidate: (accessKeyId) => engine.invalidate(accessKeyId),
     peek: () => engine.peek(),

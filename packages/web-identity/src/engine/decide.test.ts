@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { answerAfterRefresh, decide, type CachedSet, type EngineState, type Hold } from "./decide.js";
 
 const identity = { accessKeyId: "ASIAA", secretAccessKey: "s" };
-const set: CachedSet = { identity, refreshAt: 100, mandatoryAt: 200, expiration: 300 };
+const set: CachedSet = { identity, arrivedAt: 0, refreshAt: 100, mandatoryAt: 200, renewBy: 200, expiration: 300 };
 const base: EngineState = { cached: set, invalidated: false, hold: undefined, flying: false, abandoned: false };
 const hold = (rule: Hold["rule"], until: number): Hold => ({ rule, until, error: new Error(rule), streak: 0, signature: "Error" });
 
@@ -16,6 +16,8 @@ describe("decide", () => {
     ["advisory while a refresh runs: serve only", { ...base, flying: true }, 150, "call", "serve"],
     ["mandatory: wait", base, 250, "call", "wait"],
     ["mandatory under a backoff: serve the valid set", { ...base, hold: hold("backoff", 300) }, 250, "call", "serve"],
+    ["mandatory after a backoff ended: serve, retry behind", { ...base, hold: hold("backoff", 220) }, 250, "call", "serve-and-refresh"],
+    ["mandatory after a backoff, a retry running: serve", { ...base, hold: hold("backoff", 220), flying: true }, 250, "call", "serve"],
     ["mandatory under an error cache: raise", { ...base, hold: hold("error-cache", 260) }, 250, "call", "raise"],
     ["mandatory with an abandoned call: serve, start nothing", { ...base, abandoned: true }, 250, "call", "serve"],
     ["expired: wait", base, 300, "call", "wait"],

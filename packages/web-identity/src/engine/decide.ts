@@ -8,7 +8,8 @@
 //                          +------------------------+-------------------------------+-------------------+
 //
 // A failed refresh leaves a HOLD (failure-holds.ts) until which no source call starts:
-//   backoff     recoverable, set still valid: the set is served until the hold or the set ends;
+//   backoff     recoverable, set still valid: the set is served until it ends; retries (after the
+//               hold, always before the set must be renewed) run behind the callers, who never wait;
 //   recovery    recoverable, set expired or nothing cached: callers get the last error at once;
 //   error-cache non-recoverable: callers who would wait get the error at once.
 // refresh() clears an error cache but keeps a recoverable hold. A timed-out source call still
@@ -16,6 +17,7 @@
 
 import type { AwsCredentialIdentity } from "@smithy/types";
 import type { RefreshReason } from "./cache-types.js";
+import { FORCED_REFRESH_MIN_INTERVAL_MS, shortSetError } from "./minimum-validity.js";
 
 /** One credential set as the engine holds it, with the instants computed when it arrived. */
 export interface CachedSet {
@@ -23,10 +25,17 @@ export interface CachedSet {
   readonly identity: AwsCredentialIdentity;
   /** Epoch ms; Infinity for a set without expiration. */
   readonly expiration: number;
+  /** When it arrived, on the engine's clock. */
+  readonly arrivedAt: number;
   /** The drawn refresh instant: the advisory phase starts here. */
   readonly refreshAt: number;
   /** Where the mandatory window starts. */
   readonly mandatoryAt: number;
+  /**
+   * The instant by which a new set should have arrived in the background: the mandatory window,
+   * or earlier when a consumer needs a minimum validity. A failure's retry lands before it.
+   */
+  readonly renewBy: number;
 }
 
 /** Which rule a failure put the engine under (see failure-holds.ts). */
@@ -55,9 +64,11 @@ export interface EngineState {
   readonly abandoned: boolean;
 }
 
-export type Trigger = "call" | "forced" | "timer";
+/** `caller-forced`: a caller's `forceRefresh`, which a set that arrived within the last minute answers. */
+export type Trigger = "call" | "forced" | "caller-forced" | "timer";
 
-export type Phase = "empty" | "fresh" | "advisory" | "mandatory" | "expired" | "invalidated";
+/** `short`: valid, but not for as long as this caller's minimum validity needs. */
+export type Phase = "empty" | "fresh" | "advisory" | "mandatory" | "expired" | "invalidated" | "short";
 
 export type Decision =
   | { readonly action: "serve"; readonly identity: AwsCredentialIdentity }
@@ -68,23 +79,28 @@ export type Decision =
   /** Timer only: nothing to do now; look again at `wakeAt` (if any). */
   | { readonly action: "idle"; readonly wakeAt?: number };
 
-/** Where a call made at `now` finds the cached set. */
-export function phaseAt(state: Pick<EngineState, "cached" | "invalidated">, now: number): Phase {
+/** Where a call made at `now`, needing the set for `horizonMs` more, finds the cached set. */
+export function phaseAt(state: Pick<EngineState, "cached" | "invalidated">, now: number, horizonMs = 0): Phase {
   const cached = state.cached;
   if (cached === undefined) return "empty";
   if (now >= cached.expiration) return "expired";
+  if (now + horizonMs > cached.expiration) return "short";
   if (state.invalidated) return "invalidated";
   if (now >= cached.mandatoryAt) return "mandatory";
   if (now >= cached.refreshAt) return "advisory";
   return "fresh";
 }
 
-/** The decision for `trigger` at `now`. */
-export function decide(state: EngineState, now: number, trigger: Trigger): Decision {
-  const phase = phaseAt(state, now);
+/** The decision for `trigger` at `now`, for a caller needing the set for `horizonMs` more. */
+export function decide(state: EngineState, now: number, trigger: Trigger, horizonMs = 0): Decision {
+  if (trigger === "caller-forced") {
+    const recent = state.cached !== undefined && now - state.cached.arrivedAt < FORCED_REFRESH_MIN_INTERVAL_MS;
+    trigger = recent ? "call" : "forced";
+  }
+  const phase = phaseAt(state, now, horizonMs);
   const hold = state.hold !== undefined && now < state.hold.until ? state.hold : undefined;
   const cached = state.cached;
-  const valid = cached !== undefined && phase !== "expired";
+  const valid = cached !== undefined && phase !== "expired" && phase !== "short";
 
   if (trigger === "forced") {
     // refresh() clears an error cache (the engine does, before deciding) but keeps a recoverable
@@ -100,7 +116,7 @@ export function decide(state: EngineState, now: number, trigger: Trigger): Decis
     if (hold !== undefined) return { action: "idle", wakeAt: hold.until };
     if (state.flying || state.abandoned) return { action: "idle" };
     // Refreshed behind the callers' backs, an expired set too: traffic may come back any time.
-    return { action: "serve-and-refresh", identity: cached.identity, reason: phase };
+    return { action: "serve-and-refresh", identity: cached.identity, reason: phase === "short" ? "minimum-validity" : phase };
   }
 
   switch (phase) {
@@ -115,8 +131,21 @@ export function decide(state: EngineState, now: number, trigger: Trigger): Decis
       if (hold !== undefined) {
         return hold.rule === "error-cache" ? { action: "raise", error: hold.error } : { action: "serve", identity: cached!.identity };
       }
+      // After a recoverable failure the set is served to its end and retries run behind the callers.
+      if (phase === "mandatory" && state.hold?.rule === "backoff") {
+        if (state.flying || state.abandoned) return { action: "serve", identity: cached!.identity };
+        return { action: "serve-and-refresh", identity: cached!.identity, reason: phase };
+      }
       if (state.flying || !state.abandoned) return { action: "wait", reason: phase };
       return { action: "serve", identity: cached!.identity };
+    case "short":
+      // A set that arrived within the last minute is what the source hands out: refused, not re-fetched.
+      if (now - cached!.arrivedAt < FORCED_REFRESH_MIN_INTERVAL_MS && !state.flying) {
+        return { action: "raise", error: shortSetError(cached!.expiration - now, horizonMs, cached!.identity.accessKeyId) };
+      }
+      if (hold !== undefined) return { action: "raise", error: hold.error };
+      if (state.flying || !state.abandoned) return { action: "wait", reason: "minimum-validity" };
+      return { action: "raise", error: state.hold?.error };
     case "empty":
     case "expired":
       // An expired set is never served: AWS clients would fail with confusing signature errors.
@@ -138,11 +167,16 @@ export type Outcome =
   | { readonly ok: false; readonly error: unknown; readonly recoverable: boolean };
 
 /**
- * What a caller who waited for a refresh gets: the new set; after a recoverable failure the
- * cached set while it is still valid; else the error.
+ * What a caller who waited for a refresh gets: the new set (refused if it cannot live as long as
+ * the caller's minimum validity); after a recoverable failure the cached set while it is still
+ * valid for that long; else the error.
  */
-export function answerAfterRefresh(outcome: Outcome, cached: CachedSet | undefined, now: number): Decision {
-  if (outcome.ok) return { action: "serve", identity: outcome.identity };
-  if (outcome.recoverable && cached !== undefined && now < cached.expiration) return { action: "serve", identity: cached.identity };
+export function answerAfterRefresh(outcome: Outcome, cached: CachedSet | undefined, now: number, horizonMs = 0): Decision {
+  if (outcome.ok) {
+    const remainingMs = (outcome.identity.expiration?.getTime() ?? Infinity) - now;
+    if (remainingMs < horizonMs) return { action: "raise", error: shortSetError(remainingMs, horizonMs, outcome.identity.accessKeyId) };
+    return { action: "serve", identity: outcome.identity };
+  }
+  if (outcome.recoverable && cached !== undefined && now + horizonMs < cached.expiration) return { action: "serve", identity: cached.identity };
   return { action: "raise", error: outcome.error };
 }

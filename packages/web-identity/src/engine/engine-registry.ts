@@ -15,7 +15,10 @@ export const ENGINE_REGISTRY_KEY = Symbol.for("irsa-credentials.engines.v1");
  * Keep this shape stable under the v1 key.
  */
 export interface SharedEngine {
-  get(identityProperties?: Record<string, unknown>): Promise<AwsCredentialIdentity>;
+  /** `horizonMs`: the caller's minimum validity (engines built by older copies ignore it; the wrapper checks). */
+  get(identityProperties?: Record<string, unknown>, horizonMs?: number): Promise<AwsCredentialIdentity>;
+  /** Adds a consumer's minimum validity to the schedule; returns its removal. Absent in older copies. */
+  addHorizon?(horizonMs: number): () => void;
   refresh(): Promise<AwsCredentialIdentity>;
   invalidate(accessKeyId: string): void;
   peek(): { credentials?: AwsCredentialIdentity; wouldBlock: boolean };

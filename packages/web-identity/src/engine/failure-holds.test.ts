@@ -3,7 +3,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { ScriptedSource, credentialSet, seededRandom, settle } from "@irsa/testing";
 import type { CachedCredentialProvider } from "./cache-types.js";
-import { HOUR, MINUTE, T0, useEngineClock } from "./engine-test-clock.js";
+import { HOUR, MINUTE, T0, useEngineClock } from "../test-support/engine-test-clock.js";
 import { markNonRecoverable } from "../shared/errors.js";
 
 const { cache } = useEngineClock();
@@ -67,8 +67,10 @@ describe("recoverable failure with the set expired (STS down across the expiry),
     source.answerWith(() => Promise.reject(new Error("ServiceUnavailable")));
     vi.setSystemTime(T0 + HOUR - 10 * MINUTE);
     const starts = await traffic(provider, source, 1_000, 20 * MINUTE); // STS down 20 min across the expiry
-    // Backoff 450 s (clamped to the expiry 600 s away), then the recovery backoff: 0.75, 1.5, 3, 6, 12, 22.5 s ...
-    expect(starts.slice(0, 3)).toEqual([0, 450_000, 600_000]);
+    // The 450 s drawn would pass the instant A must be renewed by (its mandatory window, 540 s
+    // away): each retry lands halfway there, behind the callers, until A expires.
+    expect(starts.slice(0, 3)).toEqual([0, 270_000, 405_000]);
+    expect(starts.filter((start) => start < 10 * MINUTE).length).toBeLessThanOrEqual(16);
     source.answerWith(() => credentialSet("B", Date.now() + HOUR));
     const back = Date.now();
     let served: string | undefined;
@@ -132,5 +134,46 @@ describe("non-recoverable failure (a broken trust policy) under steady traffic",
     } finally {
       delete process.env.AWS_ROLE_ARN;
     }
+  });
+});
+
+describe("a blip near expiry (one STS error minutes before the set expires)", () => {
+  it("is retried in the background before the mandatory window: 1 failed and 1 good STS call, 0 callers wait", async () => {
+    const source = new ScriptedSource();
+    source.answerWith(() => credentialSet("A", T0 + HOUR));
+    const provider = cache(source, { random: () => 0.5, proactive: true });
+    await provider();
+    const blockedAfterFirst = provider.stats.blockedCalls;
+
+    // One error 4 minutes before expiry (the advisory refresh behind a caller), STS fine after.
+    source.answerWith(() => Promise.reject(new Error("ServiceUnavailable")));
+    vi.setSystemTime(T0 + HOUR - 4 * MINUTE);
+    await provider();
+    await settle();
+    expect(source.calls).toBe(2);
+    // Was: the 450 s drawn, clamped to the expiry, so no retry before the set expired. Now: at
+    // the latest halfway to the mandatory window (90 s), by the proactive timer.
+    expect(provider.stats.backoffUntil).toBe(T0 + HOUR - 4 * MINUTE + 90_000);
+    source.answerWith(() => credentialSet("B", Date.now() + HOUR));
+    // Callers every second up to and past the old expiry: none waits, B arrives before A expires.
+    for (let at = T0 + HOUR - 4 * MINUTE; at <= T0 + HOUR + MINUTE; at += 1_000) {
+      await vi.advanceTimersByTimeAsync(at - Date.now());
+      expect((await provider()).accessKeyId).toMatch(/^ASIA[AB]$/);
+    }
+    expect(source.calls).toBe(3);
+    expect(provider.stats.accessKeyId).toBe("ASIAB");
+    expect(provider.stats.blockedCalls).toBe(blockedAfterFirst);
+  });
+
+  it("keeps the 5-10 minute backoff when the set has long to live", async () => {
+    const source = new ScriptedSource();
+    source.answerWith(() => credentialSet("A", T0 + 12 * HOUR));
+    const provider = cache(source, { random: () => 0.5 });
+    await provider();
+    source.answerWith(() => Promise.reject(new Error("ServiceUnavailable")));
+    vi.setSystemTime(T0 + 11.5 * HOUR); // advisory (the 60-min window of a 12-h set); 30 min to live
+    await provider();
+    await settle();
+    expect(provider.stats.backoffUntil).toBe(T0 + 11.5 * HOUR + 450_000);
   });
 });

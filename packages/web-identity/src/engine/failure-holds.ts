@@ -1,8 +1,12 @@
 // The rules that bound the source (STS) call rate after a failure. Pure: the engine passes the
 // previous hold, the failure, the cached set and the clock, and stores the hold returned.
 //
-//   backoff      recoverable, the cached set still valid: `failureBackoffMs` (300-600 s), but
-//                never past the set's expiration (then the recovery rule takes over);
+//   backoff      recoverable, the cached set still valid: `failureBackoffMs` (300-600 s) while the
+//                set has long to live; but the retry lands at the latest halfway to the instant the
+//                set must be renewed by (its mandatory window, or a consumer's minimum validity),
+//                and never sooner than the recovery step (1 s, doubling while failures repeat, at
+//                most 30 s), so one STS error minutes before expiry is retried in the background
+//                while the set is still served, never left to become a blocking refresh at expiry;
 //   recovery     recoverable, the set expired or nothing cached: `recoveryBackoffMs` [first, cap],
 //                doubling while failures repeat, each drawn in [half, full] (1 s first, 30 s cap
 //                by default), so a pod is back within the cap once the source answers again;
@@ -45,9 +49,13 @@ export function holdAfterFailure(
   const streak = repeated ? previous.streak + 1 : 0;
   let durationMs: number;
   switch (rule) {
-    case "backoff":
-      durationMs = Math.min(drawDurationMs(options.failureBackoffMs, options.random), cached!.expiration - now);
+    case "backoff": {
+      const drawn = drawDurationMs(options.failureBackoffMs, options.random);
+      const latest = (cached!.renewBy - now) / 2;
+      const beforeRenewal = drawn <= latest ? drawn : Math.max(latest, grown(options.recoveryBackoffMs[0], streak, options.recoveryBackoffMs[1], options.random));
+      durationMs = Math.min(beforeRenewal, cached!.expiration - now);
       break;
+    }
     case "recovery":
       durationMs = grown(options.recoveryBackoffMs[0], streak, options.recoveryBackoffMs[1], options.random);
       break;

@@ -4,7 +4,7 @@ import type { CachedCredentialProvider, CredentialCacheEvent, CredentialCacheOpt
 import { DEFAULT_JITTER } from "./cache-options.js";
 import { ConfigurationError, IrsaCredentialsError, markNonRecoverable } from "../shared/errors.js";
 import { cachedProvider, withCredentialCache } from "./cached-provider.js";
-import { HOUR, MINUTE, T0, useEngineClock } from "./engine-test-clock.js";
+import { HOUR, MINUTE, T0, useEngineClock } from "../test-support/engine-test-clock.js";
 import { ScriptedSource, credentialSet, recordingLogger, settle, track } from "@irsa/testing";
 
 // A one-hour set received at T0: advisory window 15 min, mandatory 60 s. With random() = 0 the
@@ -115,8 +115,8 @@ describe("the refresh engine, behaviour by behaviour", () => {
     expect((await waiting[0]!.promise).accessKeyId).toBe("ASIAB");
     expect((await waiting[1]!.promise).accessKeyId).toBe("ASIAB");
 
-    // Mandatory window of B; the refresh fails: static stability serves B, and the backoff
-    // (300 s drawn) is clamped to B's expiration, 60 s away.
+    // Mandatory window of B; the refresh fails: static stability serves B, and the retry comes
+    // after one recovery step (the 300 s drawn would reach past the instant B must be renewed by).
     const bMandatory = MANDATORY_AT + HOUR - MINUTE;
     const bExpires = MANDATORY_AT + HOUR;
     await at(bMandatory);
@@ -127,32 +127,42 @@ describe("the refresh engine, behaviour by behaviour", () => {
     expect((await blocked.promise).accessKeyId).toBe("ASIAB");
     expect(lines.filter((line) => line.level === "warn")).toHaveLength(1);
     expect(lines.find((line) => line.level === "warn")!.text).toMatch(/serving the cached credentials ASIAB \(valid until/);
-    expect(events.filter((event) => event.type === "backoff")).toEqual([{ type: "backoff", at: bMandatory, until: bExpires, rule: "backoff" }]);
+    expect(events.filter((event) => event.type === "backoff")).toEqual([{ type: "backoff", at: bMandatory, until: bMandatory + RECOVERY_FIRST, rule: "backoff" }]);
 
     // During the backoff nobody contacts the source, and nobody waits; refresh() keeps it too.
-    await at(bExpires - 1);
+    await at(bMandatory + RECOVERY_FIRST - 1);
     expect((await provider()).accessKeyId).toBe("ASIAB");
     await expect(provider({ forceRefresh: true })).resolves.toMatchObject({ accessKeyId: "ASIAB" });
     await provider.refresh();
     expect(source.calls).toBe(3);
+
+    // After it, still in B's mandatory window, the retry runs behind the callers: nobody waits.
+    await at(bMandatory + RECOVERY_FIRST);
+    const behind = track(provider());
+    await settle();
+    expect(behind.done).toBe(true);
+    expect(source.calls).toBe(4);
+    source.fail(recoverable());
+    await settle();
+    expect((await provider()).accessKeyId).toBe("ASIAB");
 
     // B expired: the next call waits; a failure now raises (an expired set is never served) and
     // starts the short recovery backoff.
     await at(bExpires);
     const expired = track(provider());
     await settle();
-    expect(source.calls).toBe(4);
+    expect(source.calls).toBe(5);
     source.fail(recoverable());
     await expect(expired.promise).rejects.toThrow("Rate exceeded");
     expect(events.filter((event) => event.type === "backoff").at(-1)).toEqual({ type: "backoff", at: bExpires, until: bExpires + RECOVERY_FIRST, rule: "recovery" });
     await expect(provider()).rejects.toThrow("Rate exceeded");
-    expect(source.calls).toBe(4);
+    expect(source.calls).toBe(5);
 
     await at(bExpires + RECOVERY_FIRST);
     const afterBackoff = track(provider());
     await settle();
     expect(afterBackoff.done).toBe(false);
-    expect(source.calls).toBe(5);
+    expect(source.calls).toBe(6);
     source.succeed(credentialSet("C", bExpires + HOUR));
     expect((await afterBackoff.promise).accessKeyId).toBe("ASIAC");
   });
@@ -164,8 +174,8 @@ describe("the refresh engine, behaviour by behaviour", () => {
     await settle();
     source.succeed(credentialSet("STALE", MANDATORY_AT)); // expiration == now
     expect((await call).accessKeyId).toBe("ASIAA");
-    // The 300 s backoff, clamped to A's expiration 60 s away.
-    expect(provider.stats).toMatchObject({ failures: 1, backoffUntil: EXPIRES, accessKeyId: "ASIAA" });
+    // Inside the mandatory window: a recovery step, then a retry behind the callers.
+    expect(provider.stats).toMatchObject({ failures: 1, backoffUntil: MANDATORY_AT + RECOVERY_FIRST, accessKeyId: "ASIAA" });
 
     // Nothing cached and an expired answer: raised and backed off, not retried per call.
     const empty = new ScriptedSource();
@@ -272,8 +282,13 @@ describe("the refresh engine, behaviour by behaviour", () => {
     expect(source.calls).toBe(3);
   });
 
-  it("8. forceRefresh and refresh() are blocking refreshes, single flight with each other and with a background refresh", async () => {
+  it("8. forceRefresh and refresh() are blocking refreshes, single flight with each other and with a background refresh; a caller's forceRefresh reaches the source at most once a minute", async () => {
     const { source, provider, events } = await primed();
+    // Within a minute of the set's arrival, a caller's forceRefresh (a signer's guard on every
+    // call, many connections at once) is answered by that set: no source call.
+    for (let i = 0; i < 50; i++) expect((await provider({ forceRefresh: true })).accessKeyId).toBe("ASIAA");
+    expect(source.calls).toBe(1);
+    await at(T0 + MINUTE);
     const forced = [provider({ forceRefresh: true }), provider.refresh(), provider({ forceRefresh: true })].map(track);
     await settle();
     expect(source.calls).toBe(2);
@@ -516,7 +531,7 @@ describe("what the engine shows", () => {
     source.answerWith(() => Promise.reject(recoverable()));
     await provider();
     expect(provider.peek().wouldBlock).toBe(false); // backoff: the cached set is served
-    expect(provider.stats).toMatchObject({ failures: 1, backoffUntil: EXPIRES, nextRefreshAt: EXPIRES }); // clamped
+    expect(provider.stats).toMatchObject({ failures: 1, backoffUntil: MANDATORY_AT + RECOVERY_FIRST, nextRefreshAt: MANDATORY_AT + RECOVERY_FIRST }); // a retry before expiry
     expect(cache(new ScriptedSource()).peek()).toEqual({ credentials: undefined, wouldBlock: true });
   });
 

@@ -1,9 +1,8 @@
-// The refresh engine: carries out `decide` (decide.ts) around one credential source. It owns
-// the single flight (async-mutex, the one mechanism), the deadline of each refresh, the
-// proactive timer (holding only a WeakRef to the engine, so a dropped engine is collected), the
-// counters, and the fan-out of events to every observer sharing it.
-//
-// The fast path (FRESH) is one clock read and one comparison, returning a promise made once per set.
+// The refresh engine: carries out `decide` (decide.ts) around one credential source. It owns the
+// single flight (async-mutex, the one mechanism), each refresh's deadline, the proactive timer
+// (holding only a WeakRef to the engine, so a dropped engine is collected), the counters, and the
+// fan-out of events to every observer sharing it. The fast path (FRESH) is one clock read and two
+// comparisons (refresh instant, the caller's minimum validity), returning a promise made once per set.
 
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { Mutex } from "async-mutex";
@@ -16,7 +15,10 @@ import { holdAfterFailure } from "./failure-holds.js";
 import { errorMessage, errorName, settled } from "./identity-check.js";
 import { ProactiveTimer } from "./proactive-timer.js";
 import { RefreshTimeoutError, withDeadline } from "./refresh-timeout.js";
-import { drawRefreshAt, windowsForSet } from "./refresh-windows.js";
+import { Horizons } from "./horizons.js";
+import { newCounters, statsOf } from "./engine-stats.js";
+import { minimumValidityOf } from "./minimum-validity.js";
+import { scheduleSet } from "./set-schedule.js";
 import { EngineObservers, type EngineObserver } from "./engine-observers.js";
 import { publishEngineEvent } from "./diagnostics-channels.js";
 import { isRecoverable } from "../shared/errors.js";
@@ -29,9 +31,12 @@ export class RefreshEngine {
   private invalidated = false;
   private hold: Hold | undefined;
   private abandoned = false;
-  /** The fast path serves `served` while the clock is below `servedUntil`. */
-  private servedUntil = Number.NEGATIVE_INFINITY;
+  /** The fast path serves `served` while the clock is below `servedUntil` and the call's horizon ends before `servedExpiration`. */
   private served: Promise<AwsCredentialIdentity> | undefined;
+  private servedUntil = Number.NEGATIVE_INFINITY;
+  private servedExpiration = Number.NEGATIVE_INFINITY;
+  /** The minimum validities of the live consumers: the largest shapes each set's schedule. */
+  private readonly horizons = new Horizons(() => this.cached !== undefined && this.place(this.cached));
   /** The only single-flight guard: a refresh runs while it is locked. */
   private readonly mutex = new Mutex();
   /** How the last refresh ended, read by the callers who waited for it. */
@@ -40,11 +45,7 @@ export class RefreshEngine {
   private readonly timer = new ProactiveTimer(this);
   private closed = false;
   private readonly observers = new EngineObservers();
-  // --- counters (stats) --------------------------------------------------------------------
-  private sourceCalls = 0;
-  private failures = 0;
-  private blockedCalls = 0;
-  private lastRefreshAt: number | undefined;
+  private readonly counters = newCounters();
 
   constructor(
     private readonly source: AwsCredentialIdentityProvider,
@@ -53,12 +54,14 @@ export class RefreshEngine {
     private readonly release: () => void = () => {},
   ) {}
 
-  // --- calls ---------------------------------------------------------------------------------
-
-  get(identityProperties?: Record<string, unknown>): Promise<AwsCredentialIdentity> {
+  /** A call; `horizonMs`: how long the set must still be valid (default: the identity property). */
+  get(identityProperties?: Record<string, unknown>, horizonMs = minimumValidityOf(identityProperties)): Promise<AwsCredentialIdentity> {
     const forced = identityProperties?.forceRefresh === true;
-    if (!forced && this.options.now() < this.servedUntil) return this.served!;
-    return this.answer(forced ? "forced" : "call");
+    if (!forced) {
+      const now = this.options.now();
+      if (now < this.servedUntil && now + horizonMs <= this.servedExpiration) return this.served!;
+    }
+    return this.answer(forced ? "caller-forced" : "call", horizonMs);
   }
 
   refresh(): Promise<AwsCredentialIdentity> {
@@ -69,31 +72,24 @@ export class RefreshEngine {
     return { cached: this.cached, invalidated: this.invalidated, hold: this.hold, flying: this.mutex.isLocked(), abandoned: this.abandoned };
   }
 
-  private async answer(trigger: Trigger): Promise<AwsCredentialIdentity> {
+  private async answer(trigger: Trigger, horizonMs = 0): Promise<AwsCredentialIdentity> {
     const now = this.options.now();
     if (this.hold?.rule === "error-cache" && now < this.hold.until) {
       if (trigger === "forced") this.resetFailures();
       else if (this.inputsAtFailure !== environmentFingerprint(process.env)) this.resetFailures();
     }
-    const decision = decide(this.state(), now, trigger);
+    const decision = decide(this.state(), now, trigger, horizonMs);
     if (decision.action !== "wait") return this.settle(decision);
-    this.blockedCalls++;
+    this.counters.blockedCalls++;
     const outcome = await this.flight(decision.reason, false);
-    return this.settle(answerAfterRefresh(outcome, this.cached, this.options.now()));
+    return this.settle(answerAfterRefresh(outcome, this.cached, this.options.now(), horizonMs));
   }
 
   private settle(decision: Decision): AwsCredentialIdentity {
-    switch (decision.action) {
-      case "serve":
-        return decision.identity;
-      case "serve-and-refresh":
-        void this.flight(decision.reason, true);
-        return decision.identity;
-      case "raise":
-        throw decision.error;
-      default:
-        throw new Error(`unexpected decision ${decision.action}`);
-    }
+    if (decision.action === "raise") throw decision.error;
+    if (decision.action === "serve-and-refresh") void this.flight(decision.reason, true);
+    if (decision.action === "serve" || decision.action === "serve-and-refresh") return decision.identity;
+    throw new Error(`unexpected decision ${decision.action}`);
   }
 
   // --- the single flight ---------------------------------------------------------------------
@@ -114,9 +110,9 @@ export class RefreshEngine {
     const startedAt = this.options.now();
     const events: CredentialCacheEvent[] = [];
     try {
-      this.sourceCalls++;
+      this.counters.sourceCalls++;
       this.emit({ type: "refresh-started", reason, at: startedAt, background }, background);
-      const forced = reason === "forced" || reason === "invalidated";
+      const forced = reason === "forced" || reason === "invalidated" || reason === "minimum-validity";
       // The flight is shared, so no caller's properties are forwarded; only the need for a new set.
       const call = settled(() => this.source(forced ? { forceRefresh: true } : undefined), this.options.now);
       const timeoutMs = this.options.refreshTimeoutMs;
@@ -149,48 +145,28 @@ export class RefreshEngine {
     if (this.closed) this.release();
   }
 
-  // --- transitions ---------------------------------------------------------------------------
-
   /** Any phase -> FRESH with the new set; its windows and refresh instant drawn now. */
   private succeeded(identity: AwsCredentialIdentity, reason: RefreshReason, startedAt: number, events: CredentialCacheEvent[]): void {
     const at = this.options.now();
     const expiration = identity.expiration?.getTime() ?? Number.POSITIVE_INFINITY;
-    let refreshAt = Number.POSITIVE_INFINITY;
-    let mandatoryAt = Number.POSITIVE_INFINITY;
-    if (Number.isFinite(expiration)) {
-      const { advisoryWindowMs, mandatoryWindowMs, jitter, random } = this.options;
-      const windows = windowsForSet({ lifetimeMs: expiration - at, advisoryWindowMs, mandatoryWindowMs });
-      mandatoryAt = expiration - windows.mandatoryMs;
-      // Whole milliseconds, like the clock: stats and timers then land exactly on the instant.
-      // A shared group's follower takes its leader's instant (sharing/refresh-hint.ts).
-      refreshAt = refreshAtHintOf(identity, at, mandatoryAt) ?? Math.ceil(drawRefreshAt(expiration, windows, jitter, random));
-    }
     const safe = redactedCredentials(identity);
-    this.cached = { identity: safe, expiration, refreshAt, mandatoryAt };
     this.served = Promise.resolve(safe);
-    this.servedUntil = refreshAt;
     this.invalidated = false;
     this.hold = undefined;
-    this.lastRefreshAt = at;
+    // A shared group's follower takes its leader's refresh instant (sharing/refresh-hint.ts).
+    const refreshAt = this.place({ identity: safe, expiration, arrivedAt: at }, identity);
+    this.counters.lastRefreshAt = at;
     this.lastOutcome = { ok: true, identity: safe };
-    this.armTimer(refreshAt);
     const finite = Number.isFinite(expiration);
-    events.push({
-      type: "refresh-succeeded",
-      reason,
-      at,
-      durationMs: at - startedAt,
-      accessKeyId: safe.accessKeyId,
-      expiration: finite ? expiration : undefined,
-      nextRefreshAt: finite ? refreshAt : undefined,
-    });
+    const [expiresAt, nextRefreshAt] = finite ? [expiration, refreshAt] : [undefined, undefined];
+    events.push({ type: "refresh-succeeded", reason, at, durationMs: at - startedAt, accessKeyId: safe.accessKeyId, expiration: expiresAt, nextRefreshAt });
   }
 
   /** A failure leaves a hold (failure-holds.ts): the rule bounding the next source calls. */
   private failed(error: unknown, reason: RefreshReason, startedAt: number, events: CredentialCacheEvent[]): void {
     const at = this.options.now();
     const recoverable = isRecoverable(error);
-    this.failures++;
+    this.counters.failures++;
     this.lastOutcome = { ok: false, error, recoverable };
     events.push({ type: "refresh-failed", reason, at, durationMs: at - startedAt, recoverable, errorName: errorName(error), message: errorMessage(error) });
     const hold = holdAfterFailure(this.hold, { error, recoverable }, this.cached, at, this.options);
@@ -222,7 +198,20 @@ export class RefreshEngine {
     else if (decision.action === "idle" && decision.wakeAt !== undefined) this.armTimer(decision.wakeAt);
   }
 
-  // --- controls --------------------------------------------------------------------------------
+  /** Adds a consumer's minimum validity to the schedule; returns the function that removes it. */
+  addHorizon = (horizonMs: number): (() => void) => this.horizons.add(horizonMs);
+
+  /** Holds `set` with its instants drawn for the consumers' largest horizon; returns its refresh instant. */
+  private place(set: Pick<CachedSet, "identity" | "expiration" | "arrivedAt">, received?: AwsCredentialIdentity): number {
+    const schedule = scheduleSet(set.expiration, set.arrivedAt, this.horizons.max, this.options);
+    const hinted = received === undefined ? undefined : refreshAtHintOf(received, set.arrivedAt, schedule.renewBy);
+    this.cached = { ...set, ...schedule, ...(hinted !== undefined && { refreshAt: hinted }) };
+    const refreshAt = this.cached.refreshAt;
+    this.servedExpiration = set.expiration;
+    if (!this.invalidated) this.servedUntil = refreshAt;
+    this.armTimer(this.hold !== undefined && this.hold.until > refreshAt ? this.hold.until : refreshAt);
+    return refreshAt;
+  }
 
   invalidate(accessKeyId: string): void {
     const cached = this.cached;
@@ -242,21 +231,7 @@ export class RefreshEngine {
   }
 
   stats(): CredentialCacheStats {
-    const cached = this.cached;
-    const now = this.options.now();
-    const hold = this.hold;
-    const backoffUntil = hold !== undefined && hold.rule !== "error-cache" && now < hold.until ? hold.until : undefined;
-    const refreshAt = cached !== undefined && Number.isFinite(cached.refreshAt) ? cached.refreshAt : undefined;
-    return {
-      sourceCalls: this.sourceCalls,
-      failures: this.failures,
-      blockedCalls: this.blockedCalls,
-      lastRefreshAt: this.lastRefreshAt,
-      nextRefreshAt: refreshAt === undefined ? undefined : Math.max(refreshAt, backoffUntil ?? refreshAt),
-      expiration: cached !== undefined && Number.isFinite(cached.expiration) ? cached.expiration : undefined,
-      backoffUntil,
-      accessKeyId: cached?.identity.accessKeyId,
-    };
+    return statsOf(this.counters, this.cached, this.hold, this.options.now());
   }
 
   peek(): { credentials?: AwsCredentialIdentity; wouldBlock: boolean } {

@@ -13,6 +13,7 @@
 // the new set, and later requests are signed with it too. The provider's single flight and the
 // invalidation make that one STS call, however many requests were rejected together.
 
+import { clockOf } from "../shared/clock.js";
 import type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
@@ -155,7 +156,7 @@ class InvalidationState {
       throw new TypeError(`cooldownMs must be a number of milliseconds >= 0 (got ${String(init.cooldownMs)}).`);
     }
     this.#logger = safeLogger(init.logger);
-    this.#now = init.now ?? (() => Date.now());
+    this.#now = clockOf(init.now);
   }
 
   signingKeyRecorder(): DeserializeMiddleware<any, any> {

@@ -1,7 +1,8 @@
 import { fromHttp as realFromHttp } from "@aws-sdk/credential-provider-http";
 import { startLocalContainerEndpoint, type LocalContainerEndpoint } from "@irsa/testing";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createWebIdentityChainProvider, type FromWebIdentityChainInit, type WebIdentityChainProvider } from "./chain.js";
+import { createWebIdentityChainProvider, type WebIdentityChainProvider } from "./chain.js";
+import type { FromWebIdentityChainInit } from "./provider-inits.js";
 import { ConfigurationError, CredentialChainError } from "../shared/errors.js";
 
 // The chain's rules with an injected environment: which source is asked, and what nothing-works says.

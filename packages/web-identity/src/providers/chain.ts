@@ -1,7 +1,6 @@
 import type { AwsCredentialIdentity } from "@smithy/types";
 import type { CachedCredentialProvider, CredentialCacheEvent, CredentialCacheStats } from "../engine/cache-types.js";
 import { ENV_ROLE_SESSION_NAME, ROLE_SESSION_NAME_PATTERN, optionOrEnv, resolveStsTarget } from "../sources/web-identity/config.js";
-import type { ContainerCredentialsInit } from "../sources/container/container-config.js";
 import { createContainerSource, type ContainerSourceSeams } from "../sources/container/container-source.js";
 import {
   ConfigurationError,
@@ -11,8 +10,9 @@ import {
   type ChainSourceName,
   type ChainSourceReport,
 } from "../shared/errors.js";
-import type { FromWebIdentityInit, WebIdentityProviderStats } from "./from-web-identity.js";
-import { createImdsSource, type InstanceMetadataInit } from "../sources/imds/imds-source.js";
+import type { WebIdentityProviderStats } from "./from-web-identity.js";
+import type { FallbackSourceName, FromWebIdentityChainInit } from "./provider-inits.js";
+import { createImdsSource } from "../sources/imds/imds-source.js";
 import { sharedProvider, type CachedProviderExtension } from "../engine/cached-provider.js";
 import { withSafeLogger } from "../shared/logger.js";
 import { assumeRoleChain, validateRoleChain } from "../sts/role-chain.js";
@@ -26,30 +26,8 @@ import { trySdkEarlyLinks, validatePrecedence, type ChainPrecedence } from "./sd
 import { prepareWebIdentitySource, webIdentityOrigin, type PreparedSource } from "./sdk-options.js";
 import { taggedSource } from "../sts/credential-features.js";
 
-/** The sources a chain may fall back to after web identity. */
-export type FallbackSourceName = "container" | "imds";
-
 /** Container credentials, then IMDS: the AWS SDK's order. */
 export const DEFAULT_FALLBACKS: readonly FallbackSourceName[] = ["container", "imds"];
-
-/** Options of `fromWebIdentityChain`: everything `fromWebIdentity` takes, plus the fallbacks'. */
-export interface FromWebIdentityChainInit extends FromWebIdentityInit {
-  /**
-   * Sources tried after web identity, in this order. Default `["container", "imds"]`; `[]` means
-   * web identity only; `["container"]` never touches IMDS.
-   */
-  fallbacks?: readonly FallbackSourceName[];
-  /** Container credentials settings (ECS, EKS Pod Identity). Default: from the environment. */
-  container?: ContainerCredentialsInit;
-  /** IMDS settings (timeout, attempts, deadline). Default: from the environment. */
-  imds?: InstanceMetadataInit;
-  /**
-   * `"sdk"` (default): environment keys, then the shared-config profile, then IRSA, as the AWS
-   * SDK's `fromNodeProviderChain`, so adopting this chain never changes the identity.
-   * `"irsa-first"`: IRSA before static keys and profiles. See `sdk-order-chain.ts`.
-   */
-  precedence?: ChainPrecedence;
-}
 
 /** The engine's counters, what the web identity source resolved, and the source that won. */
 export interface WebIdentityChainProviderStats extends WebIdentityProviderStats {

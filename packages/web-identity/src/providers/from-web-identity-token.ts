@@ -1,7 +1,7 @@
 import { ConfigurationError } from "../shared/errors.js";
 import type { WebIdentitySourceSeams } from "../sources/web-identity/web-identity-source.js";
-import { createWebIdentityProvider, type FromWebIdentityInit, type WebIdentityCredentialProvider } from "./from-web-identity.js";
-import type { WebIdentityTokenInput } from "./sdk-options.js";
+import { createWebIdentityProvider, type WebIdentityCredentialProvider } from "./from-web-identity.js";
+import type { FromWebIdentityInit, WebIdentityTokenInput } from "./provider-inits.js";
 
 /** Options of `fromWebIdentityToken`: those of `fromWebIdentity`, with the token given instead of a file. */
 export interface FromWebIdentityTokenInit extends Omit<FromWebIdentityInit, "webIdentityToken" | "webIdentityTokenFile" | "roleArn"> {

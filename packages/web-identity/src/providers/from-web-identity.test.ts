@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { CredentialCacheEvent } from "../engine/cache-types.js";
-import { createWebIdentityProvider, type FromWebIdentityInit, type WebIdentityCredentialProvider } from "./from-web-identity.js";
+import { createWebIdentityProvider, type WebIdentityCredentialProvider } from "./from-web-identity.js";
+import type { FromWebIdentityInit } from "./provider-inits.js";
 
 const ROLE = "arn:aws:iam::123456789012:role/app";
 const NOW = Date.parse("2030-01-01T00:00:00Z");
@@ -82,13 +83,16 @@ describe("fromWebIdentity", () => {
     expect(hosts).toEqual(["sts.us-east-1.amazonaws.com"]);
   });
 
-  it("passes onEvent and the engine options through; forceRefresh and refresh() reach STS", async () => {
+  it("passes onEvent and the engine options through; forceRefresh (once the set is a minute old) and refresh() reach STS", async () => {
     const sts = fakeSts();
     const events: CredentialCacheEvent[] = [];
-    const p = provider({ roleArn: ROLE, webIdentityTokenFile: tokenFile, stsClient: sts as never, onEvent: (e) => events.push(e) });
+    let clock = Date.now();
+    const p = provider({ roleArn: ROLE, webIdentityTokenFile: tokenFile, stsClient: sts as never, onEvent: (e) => events.push(e), now: () => clock });
     await p();
     await p(); // cached
+    await p({ forceRefresh: true }); // the set arrived within the minute: it is the answer
     expect(sts.send).toHaveBeenCalledTimes(1);
+    clock += 60_000;
     await p({ forceRefresh: true });
     await p.refresh();
     expect(sts.send).toHaveBeenCalledTimes(3);

@@ -1,22 +1,16 @@
-import type { CachedCredentialProvider, CredentialCacheEvent, CredentialCacheOptions, CredentialCacheStats } from "../engine/cache-types.js";
+import { configuredLifetimeMs } from "./configured-lifetime.js";
+import type { CachedCredentialProvider, CredentialCacheEvent, CredentialCacheStats } from "../engine/cache-types.js";
 import type { RegionSource } from "../sources/web-identity/config.js";
 import { sharedProvider } from "../engine/cached-provider.js";
 import { DEFAULT_REFRESH_TIMEOUT_MS } from "../engine/cache-options.js";
 import type { SharingStats } from "../sharing/group-member.js";
-import type { SharingOptions } from "../sharing/sharing-options.js";
 import { checkSharingOptions, groupMemberFor } from "../sharing/provider-sharing.js";
 import { withSafeLogger } from "../shared/logger.js";
-import { createWebIdentitySource, type WebIdentitySourceInit, type WebIdentitySourceSeams } from "../sources/web-identity/web-identity-source.js";
+import { createWebIdentitySource, type WebIdentitySourceSeams } from "../sources/web-identity/web-identity-source.js";
 import { FROM_WEB_IDENTITY_OPTIONS } from "./known-options.js";
 import { taggedSource } from "../sts/credential-features.js";
-import { prepareWebIdentitySource, webIdentityOrigin, type SdkCompatibleOptions } from "./sdk-options.js";
-
-/**
- * Options of `fromWebIdentity`: the web-identity settings (each falls back to the environment
- * like the AWS SDK) and the refresh engine's options (`advisoryWindowMs`, `proactive`, `now`,
- * `logger`, `onEvent`, ...). All optional.
- */
-export interface FromWebIdentityInit extends WebIdentitySourceInit, CredentialCacheOptions, SdkCompatibleOptions, SharingOptions {}
+import type { FromWebIdentityInit } from "./provider-inits.js";
+import { prepareWebIdentitySource, webIdentityOrigin } from "./sdk-options.js";
 
 /** The engine's counters plus what the provider resolved on its last fetch. */
 export interface WebIdentityProviderStats extends CredentialCacheStats {
@@ -67,6 +61,8 @@ export function createWebIdentityProvider(init: FromWebIdentityInit, seams: WebI
     kind: "fromWebIdentity",
     init,
     keyParts: [seams],
+    // A profile's duration_seconds is read on the first fetch, not here: then STS's answer is checked instead.
+    maxLifetimeMs: seams.profileBeforeVariables === true ? undefined : configuredLifetimeMs(init),
     env: seams.env === undefined ? process.env : {}, // a seam is keyed by its identity (keyParts)
     build: () => {
       let report: ((event: CredentialCacheEvent) => void) | undefined;

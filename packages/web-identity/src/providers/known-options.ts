@@ -1,6 +1,5 @@
 import { ConfigurationError } from "../shared/errors.js";
-import type { FromWebIdentityChainInit } from "./chain.js";
-import type { FromWebIdentityInit } from "./from-web-identity.js";
+import type { FromWebIdentityChainInit, FromWebIdentityInit } from "./provider-inits.js";
 import type { StsRetryOptions } from "../sources/web-identity/web-identity-source.js";
 
 /**

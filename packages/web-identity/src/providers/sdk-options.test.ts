@@ -4,7 +4,8 @@ import { startIrsaWorld, type IrsaWorld } from "@irsa/testing";
 import type { HttpRequest } from "@smithy/types";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { ConfigurationError } from "../shared/errors.js";
-import { createWebIdentityProvider, type FromWebIdentityInit, type WebIdentityCredentialProvider } from "./from-web-identity.js";
+import { createWebIdentityProvider, type WebIdentityCredentialProvider } from "./from-web-identity.js";
+import type { FromWebIdentityInit } from "./provider-inits.js";
 import { createWebIdentityTokenProvider } from "./from-web-identity-token.js";
 
 let world: IrsaWorld;

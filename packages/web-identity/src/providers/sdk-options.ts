@@ -1,41 +1,16 @@
-import type { Pluggable } from "@smithy/types";
 import { ConfigurationError } from "../shared/errors.js";
-import { CallerClientConfig, type ParentClientConfig } from "../sts/caller-client-config.js";
+import { CallerClientConfig } from "../sts/caller-client-config.js";
 import { withStsClientExtras } from "../sts/client-extras.js";
 import type { WebIdentityOrigin } from "../sts/credential-features.js";
-import { roleAssumerClient, type RoleAssumerWithWebIdentity } from "../sts/role-assumer-client.js";
+import { roleAssumerClient } from "../sts/role-assumer-client.js";
 import { INLINE_TOKEN_LABEL } from "../sources/web-identity/config.js";
 import { loadProfileSettings, type ProfileSettings } from "../sources/web-identity/shared-config.js";
 import type { WebIdentitySourceInit, WebIdentitySourceSeams } from "../sources/web-identity/web-identity-source.js";
+import type { SdkCompatibleOptions, WebIdentityTokenInput } from "./provider-inits.js";
 import { RETRY_OPTIONS, assertKnownOptions, assertNoRefusedClientConfig } from "./known-options.js";
 
 export type { ParentClientConfig } from "../sts/caller-client-config.js";
 export type { RoleAssumerWithWebIdentity } from "../sts/role-assumer-client.js";
-
-/** A web identity token given by value, or a function returning the current one. */
-export type WebIdentityTokenInput = string | (() => Promise<string> | string);
-
-/** The options of the AWS SDK's `fromTokenFile` / `fromWebToken` that `fromWebIdentity` takes with the SDK's meaning. */
-export interface SdkCompatibleOptions {
-  /**
-   * The token itself instead of `webIdentityTokenFile` (as the SDK's `fromWebToken`), or an
-   * (async) function returning it, called before every STS call. Not with `webIdentityTokenFile`.
-   */
-  webIdentityToken?: WebIdentityTokenInput;
-  /**
-   * Called instead of STS with the `AssumeRoleWithWebIdentity` input, as in the SDK. It still runs
-   * under this provider's token reading, retries and refresh engine. Not with `stsClient`,
-   * `clientConfig`, `clientPlugins`, `parentClientConfig` or `roleChain` (they would be ignored).
-   */
-  roleAssumerWithWebIdentity?: RoleAssumerWithWebIdentity;
-  /** Middleware plugins added to the STS client this provider builds (as the SDK's `clientPlugins`). */
-  clientPlugins?: Pluggable<any, any>[];
-  /**
-   * Config of a "parent" client, as in the SDK: its `region`, `requestHandler` and `profile` count
-   * as the calling client's, and win over the config a client passes with its calls.
-   */
-  parentClientConfig?: ParentClientConfig;
-}
 
 /** What `fromWebIdentity` and the chain hand to the web-identity source. */
 export interface PreparedSource<I extends WebIdentitySourceInit> {

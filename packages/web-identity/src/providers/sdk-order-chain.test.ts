@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startIrsaWorld, type IrsaWorld } from "@irsa/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createWebIdentityChainProvider, type FromWebIdentityChainInit, type WebIdentityChainProvider } from "./chain.js";
+import { createWebIdentityChainProvider, type WebIdentityChainProvider } from "./chain.js";
+import type { FromWebIdentityChainInit } from "./provider-inits.js";
 
 let world: IrsaWorld;
 let dir: string;

@@ -96,6 +96,7 @@ export type TokenFileProblem =
   | "empty"
   | "too-large"
   | "malformed"
+  | "being-written"
   | "expired"
   | "read-failed";
 

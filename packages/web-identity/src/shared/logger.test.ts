@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LOG_PREFIX, SILENT_LOGGER, safeLogger, withSafeLogger } from "./logger.js";
+import { LOG_PREFIX, SILENT_LOGGER, guardedLogger, safeLogger, withSafeLogger } from "./logger.js";
 
 describe("safeLogger", () => {
   it("prefixes every line once, rewrites the old prefix, keeps extra arguments", () => {
@@ -40,3 +40,51 @@ describe("safeLogger", () => {
     expect(() => view.logger!.debug()).not.toThrow();
   });
 });
+
+class PrefixLogger {
+  readonly lines: string[] = [];
+  constructor(private readonly prefix: string) {}
+  info(message: string): void {
+    this.lines.push(`${this.prefix} ${message}`);
+  }
+  warn(message: string): void {
+    this.lines.push(`${this.prefix} WARN ${message}`);
+  }
+}
+
+describe("guardedLogger (the credential server's lines: no prefix)", () => {
+  it("calls a class-based logger's methods on the instance (prototype methods, this kept), messages unchanged", () => {
+    const logger = new PrefixLogger("[app]");
+    const safe = guardedLogger(logger);
+    safe.info("hello");
+    safe.warn("careful");
+    safe.debug("dropped: no debug method");
+    expect(logger.lines).toEqual(["[app] hello", "[app] WARN careful"]);
+    expect(guardedLogger(safe)).toBe(safe);
+  });
+
+  it("swallows a throwing method and a rejected promise: no throw, no unhandled rejection", async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const safe = guardedLogger({
+        info: () => {
+          throw new Error("logger broke");
+        },
+        warn: (() => Promise.reject(new Error("async logger broke"))) as unknown as () => void,
+      });
+      expect(() => safe.info("x")).not.toThrow();
+      expect(() => safe.warn("y")).not.toThrow();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
+
+  it("is silent without a logger", () => {
+    expect(guardedLogger(undefined)).toBe(SILENT_LOGGER);
+  });
+});
+

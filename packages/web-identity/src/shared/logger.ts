@@ -23,6 +23,7 @@ export const LOG_PREFIX = "[irsa-credentials]";
 
 const LEVELS = ["debug", "info", "warn", "error"] as const;
 const SAFE = Symbol("irsa-credentials.safe-logger");
+const GUARDED = Symbol("irsa-credentials.guarded-logger");
 // Messages written before the prefix was unified; rewritten so every line has one prefix.
 const LEGACY_PREFIX = "@irsa/web-identity: ";
 
@@ -32,18 +33,37 @@ const LEGACY_PREFIX = "@irsa/web-identity: ";
  * messages prefixed with `[irsa-credentials]`. Wrapping twice returns the same wrapper.
  */
 export function safeLogger(logger: Logger | undefined): Required<Logger> {
+  return guard(logger, SAFE, prefixed);
+}
+
+/**
+ * A logger behind the guard every `@irsa` package calls a user's logger through: each level
+ * present (a missing method is skipped), each method called on the logger itself (so a logger
+ * class keeps its `this`), and a method that throws or returns a rejected promise swallowed, so
+ * logging can never break a refresh or a request. Messages pass unchanged (no prefix); wrapping
+ * twice returns the same wrapper.
+ *
+ * @example
+ * const log = guardedLogger(init.logger);
+ * log.info("listening", { url }); // never throws, even if init.logger does
+ */
+export function guardedLogger(logger: Logger | undefined): Required<Logger> {
+  return guard(logger, GUARDED, (content) => content);
+}
+
+function guard(logger: Logger | undefined, marker: symbol, rewrite: (content: unknown[]) => unknown[]): Required<Logger> {
   if (logger === undefined) return SILENT_LOGGER;
-  if ((logger as { [SAFE]?: true })[SAFE] === true || logger === SILENT_LOGGER) return logger as Required<Logger>;
-  const safe = { [SAFE]: true } as Required<Logger> & { [SAFE]: true };
+  if ((logger as { [marker]?: true })[marker] === true || logger === SILENT_LOGGER) return logger as Required<Logger>;
+  const safe = { [marker]: true } as Required<Logger> & { [marker]: true };
   for (const level of LEVELS) {
     safe[level] = (...content: unknown[]) => {
       try {
         const method = logger[level];
         if (typeof method !== "function") return;
-        const result: unknown = method.call(logger, ...prefixed(content));
+        const result: unknown = method.call(logger, ...rewrite(content));
         if (isThenable(result)) result.then(undefined, () => {});
       } catch {
-        // A failing logger must not fail a fetch.
+        // A failing logger must not fail a fetch or a request.
       }
     };
   }

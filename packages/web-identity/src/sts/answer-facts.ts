@@ -1,3 +1,4 @@
+import { systemClock } from "../shared/clock.js";
 import type { HttpRequest, HttpResponse, MiddlewareStack } from "@smithy/types";
 import { capAnswerBody } from "./answer-size-cap.js";
 
@@ -12,7 +13,7 @@ export class AnswerFacts {
   serverDateMs?: number;
   /** When the answer's headers arrived, on the local clock (`now`). */
   receivedAtMs?: number;
-  constructor(readonly now: () => number = Date.now) {}
+  constructor(readonly now: () => number = systemClock) {}
 }
 
 function header(response: HttpResponse, name: string): string | undefined {

@@ -1,8 +1,14 @@
 import type { AssumeRoleWithWebIdentityCommandInput, STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity } from "@smithy/types";
 
-/** The SDK's `roleAssumerWithWebIdentity`: takes the `AssumeRoleWithWebIdentity` input, returns credentials. */
-export type RoleAssumerWithWebIdentity = (params: AssumeRoleWithWebIdentityCommandInput) => Promise<AwsCredentialIdentity>;
+/**
+ * The SDK's `roleAssumerWithWebIdentity`: takes the `AssumeRoleWithWebIdentity` input, returns
+ * credentials. The role, session name and token are always set (as the SDK types them), so an
+ * assumer written for the SDK's `FromTokenFileInit` fits; one taking the looser command input too.
+ */
+export type RoleAssumerWithWebIdentity = (
+  params: AssumeRoleWithWebIdentityCommandInput & { RoleArn: string; RoleSessionName: string; WebIdentityToken: string },
+) => Promise<AwsCredentialIdentity>;
 
 /**
  * A custom role assumer seen as an STS client: its `send` calls the assumer with the command's
@@ -11,7 +17,8 @@ export type RoleAssumerWithWebIdentity = (params: AssumeRoleWithWebIdentityComma
  */
 export function roleAssumerClient(assume: RoleAssumerWithWebIdentity): STSClient {
   const send = async (command: { input: AssumeRoleWithWebIdentityCommandInput }) => {
-    const credentials = await assume(command.input);
+    // The web-identity source builds every input with the role, its session name and the token.
+    const credentials = await assume(command.input as Parameters<RoleAssumerWithWebIdentity>[0]);
     return {
       $metadata: {},
       Credentials: {

@@ -2,7 +2,8 @@
 // uses the public entry points only: the client count is internal).
 import { startIrsaWorld, type IrsaWorld } from "@irsa/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fromWebIdentity, type FromWebIdentityInit } from "../providers/from-web-identity.js";
+import { fromWebIdentity } from "../providers/from-web-identity.js";
+import type { FromWebIdentityInit } from "../providers/provider-inits.js";
 import { sharedStsClientCount } from "./shared-sts-clients.js";
 
 let world: IrsaWorld;

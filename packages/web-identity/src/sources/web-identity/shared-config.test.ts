@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { startIrsaWorld, type IrsaWorld } from "@irsa/testing";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createWebIdentityChainProvider } from "../../providers/chain.js";
-import { createWebIdentityProvider, type FromWebIdentityInit, type WebIdentityCredentialProvider } from "../../providers/from-web-identity.js";
+import { createWebIdentityProvider, type WebIdentityCredentialProvider } from "../../providers/from-web-identity.js";
+import type { FromWebIdentityInit } from "../../providers/provider-inits.js";
 import { loadProfileSettings } from "./shared-config.js";
 
 let world: IrsaWorld;

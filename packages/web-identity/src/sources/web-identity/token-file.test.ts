@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile, rename } from "node:fs/promises";
+import { mkdir, mkdtemp, open, rm, symlink, writeFile, rename } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
@@ -223,5 +223,86 @@ describe("readWebIdentityToken", () => {
     const stale = jwt({ ...CLAIMS, exp: 1 });
     await writeFile(path, stale);
     expectNoToken(await readError(path), stale);
+  });
+
+  it("a stable non-JWT whose last two reads agree stays malformed and non-recoverable, after the whole schedule", async () => {
+    const path = join(dir, "token");
+    await writeFile(path, "not a token");
+    const error = await readError(path);
+    expect(error.problem).toBe("malformed");
+    expect(error.recoverable).toBe(false);
+    expect(sleeps).toEqual([...TOKEN_READ_RETRY_DELAYS_MS]);
+  });
+});
+
+/**
+ * A writer that rewrites the token file in place (open, truncate, then write in steps) and is
+ * caught part-way by every read: each pause of the reader, it truncates the file and writes a
+ * longer part of the token, never the whole of it until `finishAt` pauses have passed.
+ */
+function churningWriter(path: string, token: string, finishAt = Infinity) {
+  let steps = 0;
+  return async () => {
+    steps++;
+    const handle = await open(path, "r+");
+    try {
+      await handle.truncate(0);
+      const whole = steps >= finishAt;
+      const cut = whole ? token.length : Math.min(10 + steps * 7, token.length - 1);
+      // Two writes, as a writer copying in chunks does; the reader only runs between steps.
+      await handle.write(token.slice(0, Math.floor(cut / 2)), 0);
+      await handle.write(token.slice(Math.floor(cut / 2), cut), Math.floor(cut / 2));
+    } finally {
+      await handle.close();
+    }
+  };
+}
+
+describe("a token file rewritten in place between reads", () => {
+  it("caught half-written by every read of the schedule: being-written, recoverable (not a final malformed)", async () => {
+    const path = join(dir, "token");
+    await writeFile(path, TOKEN.slice(0, 5));
+    onSleep = churningWriter(path, TOKEN);
+    const error = await readError(path);
+    expect(error.problem).toBe("being-written");
+    expect(error.recoverable).toBe(true);
+    expect(error.message).toContain(path);
+    expect(error.message).toContain("rewritten in place");
+    expect(sleeps).toEqual([...TOKEN_READ_RETRY_DELAYS_MS]);
+    expectNoToken(error, TOKEN.slice(0, 20));
+  });
+
+  it("the writer finishes at the third pause: the whole token, read on the fourth read", async () => {
+    const path = join(dir, "token");
+    await writeFile(path, TOKEN.slice(0, 5));
+    onSleep = churningWriter(path, TOKEN, 3);
+    expect((await readWebIdentityToken(path, options())).reveal()).toBe(TOKEN);
+    expect(sleeps).toEqual(TOKEN_READ_RETRY_DELAYS_MS.slice(0, 3));
+  });
+
+  /** Reads answered from a script, one entry per read (the last repeats). */
+  function scripted(contents: string[]) {
+    let reads = 0;
+    const readFile = async () => Buffer.from(contents[Math.min(reads++, contents.length - 1)]!);
+    return { readFile, reads: () => reads };
+  }
+
+  it.each([
+    ["every read different", ["a", "ab", "abc", "abcd", "abcde"], "being-written", true],
+    ["the same garbage until the last read changes it", ["x", "x", "x", "x", "y"], "being-written", true],
+    ["changing, then the last two reads agree", ["a", "ab", "abc", "abc", "abc"], "malformed", false],
+    ["empty, then a partial write on the last read", ["", "", "", "", "eyJh"], "being-written", true],
+    ["the same garbage on every read", ["x"], "malformed", false],
+  ] as const)("injected reads, %s: %s (recoverable %s)", async (_, contents, problem, recoverable) => {
+    const script = scripted([...contents]);
+    const error = await readError(join(dir, "token"), { readFile: script.readFile });
+    expect(error).toMatchObject({ problem, recoverable });
+    expect(script.reads()).toBe(TOKEN_READ_RETRY_DELAYS_MS.length + 1);
+  });
+
+  it("one read allowed (no retries): a non-JWT is not judged malformed from a single read", async () => {
+    const script = scripted(["x"]);
+    const error = await readError(join(dir, "token"), { readFile: script.readFile, retryDelaysMs: [] });
+    expect(error).toMatchObject({ problem: "being-written", recoverable: true });
   });
 });

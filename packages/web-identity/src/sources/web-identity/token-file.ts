@@ -69,27 +69,54 @@ function loadDecodeJwt(): Promise<DecodeJwt> {
   return decodeJwtModule;
 }
 
-/** A read that may succeed if tried again shortly (kubelet mid-swap), and the error to raise if not. */
+/**
+ * A read that may succeed if tried again shortly (kubelet mid-swap, a writer mid-write), the
+ * error to raise if not, and the text it saw (compared with the next read's, never shown).
+ */
 class TransientReadProblem {
-  constructor(readonly error: TokenFileError) {}
+  constructor(
+    readonly error: TokenFileError,
+    readonly content?: string,
+  ) {}
 }
 
 /**
  * Reads, checks and decodes (without verifying) the web identity token. Retries briefly when the
  * file is missing, empty or not yet a whole JWT; fails at once when retrying cannot help.
  *
+ * Content that is not a JWT is a verdict (non-recoverable) only when the last two reads saw the
+ * same bytes: a file that changed between reads is being rewritten in place (a copy loop, a
+ * vault agent), so it fails recoverably and the engine reads it again after its short backoff.
+ *
  * @throws TokenFileError naming the path and what to check; never containing the token.
  */
 export async function readWebIdentityToken(path: string, options: ReadTokenOptions): Promise<WebIdentityToken> {
   const delays = options.retryDelaysMs ?? TOKEN_READ_RETRY_DELAYS_MS;
   refuseTokenAsPath(path);
+  let previous: TransientReadProblem | undefined;
   for (let attempt = 0; ; attempt++) {
     const result = await readOnce(path, options);
     if (!(result instanceof TransientReadProblem)) return result;
     const delay = delays[attempt];
-    if (delay === undefined) throw result.error;
+    if (delay === undefined) throw finalReadError(path, result, previous, checkedFor(options));
+    previous = result;
     await options.sleep(delay);
   }
+}
+
+/** The error after the last read: "malformed" only when two reads in a row agreed on it. */
+function finalReadError(path: string, last: TransientReadProblem, previous: TransientReadProblem | undefined, checked: string): TokenFileError {
+  if (last.error.problem !== "malformed" || (previous !== undefined && previous.content === last.content)) return last.error;
+  return new TokenFileError(
+    `The web identity token file ${path} changed between reads for ${checked} without holding a whole JWT: it is ` +
+      "being rewritten in place, so it will be read again shortly. If this repeats, make its writer replace the file " +
+      "atomically (write a temporary file, then rename it over the token), as kubelet does.",
+    { path, problem: "being-written", recoverable: true },
+  );
+}
+
+function checkedFor(options: ReadTokenOptions): string {
+  return `${(options.retryDelaysMs ?? TOKEN_READ_RETRY_DELAYS_MS).reduce((a, b) => a + b, 0)} ms`;
 }
 
 /**
@@ -109,12 +136,12 @@ function refuseTokenAsPath(path: string): void {
 }
 
 async function readOnce(path: string, options: ReadTokenOptions): Promise<WebIdentityToken | TransientReadProblem> {
-  const checkedFor = `${(options.retryDelaysMs ?? TOKEN_READ_RETRY_DELAYS_MS).reduce((a, b) => a + b, 0)} ms`;
+  const checked = checkedFor(options);
   let content: Buffer;
   try {
     content = await (options.readFile ?? readFileCapped)(path, MAX_TOKEN_FILE_BYTES + 1);
   } catch (cause) {
-    return readError(path, cause, checkedFor);
+    return readError(path, cause, checked);
   }
   if (content.length > MAX_TOKEN_FILE_BYTES) {
     throw new TokenFileError(
@@ -128,10 +155,11 @@ async function readOnce(path: string, options: ReadTokenOptions): Promise<WebIde
   if (text === "") {
     return new TransientReadProblem(
       new TokenFileError(
-        `The web identity token file ${path} stayed empty for ${checkedFor}. Check the writer of the file ` +
+        `The web identity token file ${path} stayed empty for ${checked}. Check the writer of the file ` +
           "(kubelet's projected volume, or the process that copies the token there).",
         { path, problem: "empty", recoverable: true },
       ),
+      text,
     );
   }
   const claims = JWT_SHAPE.test(text) ? await decodeClaims(text) : undefined;
@@ -139,10 +167,11 @@ async function readOnce(path: string, options: ReadTokenOptions): Promise<WebIde
     return new TransientReadProblem(
       new TokenFileError(
         `The web identity token file ${path} does not hold a JWT (expected three base64url parts separated by ` +
-          `dots, checked for ${checkedFor}). Check that it is a projected service account token, not a ` +
+          `dots, the same in two reads in a row). Check that it is a projected service account token, not a ` +
           "kubeconfig, a secret or a certificate.",
         { path, problem: "malformed", recoverable: false },
       ),
+      text,
     );
   }
   const isExpired = options.isExpired ?? ((expMs: number) => expMs <= options.now());

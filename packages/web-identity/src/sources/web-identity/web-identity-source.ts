@@ -1,3 +1,4 @@
+import { clockOf } from "../../shared/clock.js";
 import type {
   AssumeRoleWithWebIdentityCommandOutput,
   PolicyDescriptorType,
@@ -78,7 +79,7 @@ export interface WebIdentitySourceInit {
   retry?: StsRetryOptions;
   /** SDK-style logger. Default: silent (the missing-region warning then goes to `process.emitWarning`). */
   logger?: Logger;
-  /** Clock, epoch milliseconds (token `exp` check). Default `Date.now`. */
+  /** Clock, epoch milliseconds (token `exp` check, skew, answer arrival). Default: `Date.now`, read at each call. */
   now?: () => number;
   /** Uniform random source in [0, 1) for the backoff jitter. Default `Math.random`. */
   random?: () => number;
@@ -130,7 +131,8 @@ export interface WebIdentitySource {
  */
 export function createWebIdentitySource(init: WebIdentitySourceInit = {}, seams: WebIdentitySourceSeams = {}): WebIdentitySource {
   const env = seams.env ?? (() => process.env);
-  const now = init.now ?? Date.now;
+  // The provider's one clock, read at call time (token `exp`, skew, answer arrival).
+  const now = clockOf(init.now);
   const policy = resolveStsAttemptPolicy(init.retry, init.random ?? Math.random);
   const { sleep } = policy;
   const clients = new StsClientHolder({ clientConfig: init.clientConfig, stsClient: init.stsClient });

@@ -1,9 +1,10 @@
-// Shared by the engine's tests (never imported by the package): the injected clock, fake
-// setTimeout/clearTimeout/Date from T0, and every provider a test made closed after it.
+// Test support for the engine's tests (never imported by the package, so never built into it;
+// only web-identity's tests use it, so it stays here rather than in @irsa/testing): the injected
+// clock, fake setTimeout/clearTimeout/Date from T0, and every provider a test made closed after it.
 import type { ScriptedSource } from "@irsa/testing";
 import { afterEach, beforeEach, vi } from "vitest";
-import type { CachedCredentialProvider, CredentialCacheOptions } from "./cache-types.js";
-import { withCredentialCache } from "./cached-provider.js";
+import type { CachedCredentialProvider, CredentialCacheOptions } from "../engine/cache-types.js";
+import { withCredentialCache } from "../engine/cached-provider.js";
 
 export const T0 = Date.UTC(2030, 0, 1);
 export const MINUTE = 60_000;

@@ -1,0 +1,35 @@
+// Checks of the connection helpers' options that the shared init checks (../init-checks.ts) do
+// not cover: names the services require lower-case, the signing region, durations in ms.
+import { IamAuthConfigurationError } from "../errors.js";
+
+/** Refuses a name with upper-case letters (ElastiCache and MemoryDB IAM authentication need them lower-case). */
+export function lowerCaseName(fn: string, option: string, value: string, service: string): string {
+  if (value !== value.toLowerCase()) {
+    throw new IamAuthConfigurationError(
+      `${fn}: ${option} must be lower-case for ${service} IAM authentication (the service signs and checks it lower-case); use '${value.toLowerCase()}'.`,
+      { code: "InvalidOption", option },
+    );
+  }
+  return value;
+}
+
+/** The signing region: the option, else AWS_REGION, else AWS_DEFAULT_REGION. */
+export function signingRegion(fn: string, value: unknown): string {
+  const region = value ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  if (region === undefined || region === "") {
+    throw new IamAuthConfigurationError(`${fn}: region is required: pass region or set AWS_REGION (IRSA pods have it).`, { code: "MissingOption", option: "region" });
+  }
+  if (typeof region !== "string" || !/^[a-z0-9-]+$/.test(region)) {
+    throw new IamAuthConfigurationError(`${fn}: region must look like us-east-1.`, { code: "InvalidOption", option: "region" });
+  }
+  return region;
+}
+
+/** A duration in ms within [min, max], or the default. */
+export function durationOption(fn: string, option: string, value: unknown, fallback: number, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
+    throw new IamAuthConfigurationError(`${fn}: ${option} must be a number of milliseconds from ${min} to ${max}.`, { code: "InvalidOption", option });
+  }
+  return value;
+}

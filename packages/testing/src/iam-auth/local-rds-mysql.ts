@@ -1,0 +1,154 @@
+import type { Socket } from "node:net";
+import { LOOPBACK_HOST } from "../local-http-server.js";
+import { LocalTcpServer } from "./local-tcp-server.js";
+import { notGranted, LoginLog, type LoginRecord, type LoginStats } from "./login-log.js";
+import {
+  authSwitchToClearPassword,
+  clearPassword,
+  errPacket,
+  handshakeResponseUser,
+  initialHandshake,
+  MysqlPacketReader,
+  okPacket,
+  packet,
+  singleIntegerResultSet,
+  type MysqlPacket,
+} from "./mysql-packets.js";
+import { verifyRdsAuthToken } from "./rds-auth-token.js";
+import type { IssuedCredentialsSource } from "./verify-presigned-request.js";
+
+/** Server version the local MySQL announces. */
+export const LOCAL_MYSQL_SERVER_VERSION = "8.0.36-local-rds";
+
+const COM_QUIT = 0x01;
+const COM_INIT_DB = 0x02;
+const COM_QUERY = 0x03;
+const COM_PING = 0x0e;
+const SELECT_ONE = /^\s*select\s+1\s*;?\s*$/i;
+
+/** Options of {@link startLocalRdsMysql}. */
+export interface LocalRdsMysqlInit {
+  /** The local STS whose issued sets sign valid tokens. */
+  sts: IssuedCredentialsSource;
+  /** The database's clock, epoch ms. Default `Date.now`. */
+  now?: () => number;
+  /** Host name the tokens must be signed for. Default `"127.0.0.1"`. */
+  hostname?: string;
+  /** Signing region the tokens must name; any when absent. */
+  region?: string;
+  /** Database users granted IAM login (`rds_iam`); any other user is refused (`wrong-user`). Default: every user. */
+  users?: readonly string[];
+}
+
+/** A running RDS-like MySQL endpoint (login and `SELECT 1` only). */
+export interface LocalRdsMysql {
+  /** Always `"127.0.0.1"`: where clients connect. */
+  readonly host: string;
+  /** The port chosen by the kernel; tokens are signed for `hostname:port`. */
+  readonly port: number;
+  /** The host name tokens must be signed for. */
+  readonly hostname: string;
+  /** Every login attempt, oldest first (no token recorded). */
+  readonly logins: readonly LoginRecord[];
+  /** Login counters. */
+  readonly loginStats: LoginStats;
+  /** Number of open client connections. */
+  readonly openConnections: number;
+  /** Forgets the login records. */
+  resetLogins(): void;
+  /** Stops listening and closes every connection. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a MySQL endpoint on 127.0.0.1 (random port) that logs users in like RDS IAM database
+ * authentication: after the handshake it switches the client to `mysql_clear_password` and accepts
+ * only an IAM auth token (as from `@aws-sdk/rds-signer`) that verifies against the local STS
+ * (`connect`, `DBUser` = the user, `hostname:port`, token and signing-set expiry); else
+ * `ER_ACCESS_DENIED_ERROR` (1045, 28000). A logged-in client may run `SELECT 1` and ping; no engine.
+ *
+ * @example
+ * ```ts
+ * const db = await startLocalRdsMysql({ sts });
+ * const conn = await mysql.createConnection({ host: db.host, port: db.port, user: "app", password: token, enableCleartextPlugin: true });
+ * ```
+ */
+export async function startLocalRdsMysql(init: LocalRdsMysqlInit): Promise<LocalRdsMysql> {
+  const now = init.now ?? Date.now;
+  const hostname = init.hostname ?? LOOPBACK_HOST;
+  const log = new LoginLog();
+  let connectionIds = 0;
+  const server: LocalTcpServer = await LocalTcpServer.start((socket) => serve(socket));
+
+  async function login(user: string, token: string): Promise<boolean> {
+    const verdict = await verifyRdsAuthToken(token, { sts: init.sts, now, hostname, port: server.port, user, ...(init.region !== undefined ? { region: init.region } : {}) });
+    const keyId = "accessKeyId" in verdict && verdict.accessKeyId !== undefined ? { accessKeyId: verdict.accessKeyId } : {};
+    const refusal = verdict.ok ? notGranted(user, init.users) : { reason: verdict.reason };
+    log.add({ time: now(), user, accepted: refusal === undefined, ...refusal, ...keyId });
+    return refusal === undefined;
+  }
+
+  function serve(socket: Socket): void {
+    const reader = new MysqlPacketReader();
+    let phase: "handshake" | "auth-switch" | "command" = "handshake";
+    let user = "";
+    let queue: Promise<void> = Promise.resolve();
+    const send = (sequence: number, payload: Buffer) => socket.write(packet(sequence, payload));
+
+    const handle = async ({ sequence, payload }: MysqlPacket): Promise<void> => {
+      if (phase === "handshake") {
+        const name = handshakeResponseUser(payload);
+        if (name === undefined) return void socket.end(packet(sequence + 1, errPacket(1043, "08S01", "Bad handshake")));
+        user = name;
+        phase = "auth-switch";
+        return void send(sequence + 1, authSwitchToClearPassword());
+      }
+      if (phase === "auth-switch") {
+        if (!(await login(user, clearPassword(payload)))) {
+          return void socket.end(packet(sequence + 1, errPacket(1045, "28000", `Access denied for user '${user}'@'${LOOPBACK_HOST}' (using password: YES)`)));
+        }
+        phase = "command";
+        return void send(sequence + 1, okPacket());
+      }
+      const command = payload[0];
+      if (command === COM_QUIT) return void socket.end();
+      if (command === COM_PING || command === COM_INIT_DB) return void send(1, okPacket());
+      if (command === COM_QUERY && SELECT_ONE.test(payload.subarray(1).toString("utf8"))) {
+        singleIntegerResultSet("1", 1).forEach((part, index) => send(index + 1, part));
+        return;
+      }
+      send(1, errPacket(1235, "42000", "The local RDS MySQL answers only SELECT 1 and ping"));
+    };
+
+    socket.write(packet(0, initialHandshake((connectionIds += 1), LOCAL_MYSQL_SERVER_VERSION)));
+    socket.on("data", (chunk: Buffer) => {
+      let packets: MysqlPacket[];
+      try {
+        packets = reader.push(chunk);
+      } catch {
+        socket.destroy();
+        return;
+      }
+      queue = queue.then(async () => {
+        for (const received of packets) if (!socket.destroyed) await handle(received);
+      }).catch(() => void socket.destroy());
+    });
+  }
+
+  return {
+    host: LOOPBACK_HOST,
+    port: server.port,
+    hostname,
+    get logins() {
+      return log.records;
+    },
+    get loginStats() {
+      return log.stats;
+    },
+    get openConnections() {
+      return server.openConnections;
+    },
+    resetLogins: () => log.clear(),
+    close: () => server.close(),
+  };
+}

@@ -1,0 +1,158 @@
+import { PostgresConnection } from "pg-gateway";
+import type { Socket } from "node:net";
+import { LOOPBACK_HOST } from "../local-http-server.js";
+import { LocalTcpServer } from "./local-tcp-server.js";
+import { feedWholeMessages } from "./pg-message-feed.js";
+import { notGranted, LoginLog, type LoginRecord, type LoginStats } from "./login-log.js";
+import { verifyRdsAuthToken } from "./rds-auth-token.js";
+import { SharedPgliteEngine, type PostgresEngine } from "./shared-pglite-engine.js";
+import type { IssuedCredentialsSource } from "./verify-presigned-request.js";
+
+/** Host name the tokens must be signed for when none is given. */
+export const DEFAULT_RDS_TOKEN_HOSTNAME = LOOPBACK_HOST;
+
+const PASSWORD_MESSAGE = 0x70; // 'p'
+const TERMINATE_MESSAGE = 0x58; // 'X'
+
+/** Options of {@link startLocalRdsPostgres}. */
+export interface LocalRdsPostgresInit {
+  /** The local STS whose issued sets sign valid tokens. */
+  sts: IssuedCredentialsSource;
+  /** The database's clock, epoch ms. Default `Date.now`. */
+  now?: () => number;
+  /** Host name the tokens must be signed for (what the client's signer was given). Default `"127.0.0.1"`. */
+  hostname?: string;
+  /** Signing region the tokens must name; any when absent. */
+  region?: string;
+  /** Database users granted IAM login (`rds_iam`); any other user is refused (`wrong-user`). Default: every user. */
+  users?: readonly string[];
+  /**
+   * A PGlite engine to serve (shared by a suite: starting one costs seconds); it is not closed by
+   * `close()`. Default: a new in-memory engine, closed by `close()`.
+   */
+  engine?: PostgresEngine;
+}
+
+/** A running RDS-like Postgres endpoint. */
+export interface LocalRdsPostgres {
+  /** Always `"127.0.0.1"`: where clients connect. */
+  readonly host: string;
+  /** The port chosen by the kernel; tokens are signed for `hostname:port`. */
+  readonly port: number;
+  /** The host name tokens must be signed for. */
+  readonly hostname: string;
+  /** The Postgres engine behind the endpoint. */
+  readonly engine: PostgresEngine;
+  /** Every login attempt, oldest first (no token recorded). */
+  readonly logins: readonly LoginRecord[];
+  /** Login counters. */
+  readonly loginStats: LoginStats;
+  /** Number of open client connections. */
+  readonly openConnections: number;
+  /** Forgets the login records. */
+  resetLogins(): void;
+  /** Stops listening, closes every connection and (unless given) the engine. Idempotent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a Postgres endpoint on 127.0.0.1 (random port) that logs users in the way RDS IAM
+ * database authentication does: it asks for a cleartext password and accepts only an IAM auth
+ * token (as from `@aws-sdk/rds-signer`) signed by a set the local STS issued, for `connect` as the
+ * login user on `hostname:port`, within the token's 15 minutes and the signing set's life. Else
+ * `FATAL 28P01 PAM authentication failed for user "..."`. Behind it, a real Postgres (PGlite)
+ * speaking the wire protocol through `pg-gateway`, so real `pg` and `postgres` clients run queries.
+ * Connections share one engine; a connection keeps it for a whole transaction.
+ *
+ * @example
+ * ```ts
+ * const db = await startLocalRdsPostgres({ sts });
+ * const signer = new Signer({ hostname: db.hostname, port: db.port, username: "app", region: "us-east-1", credentials });
+ * const client = new pg.Client({ host: db.host, port: db.port, user: "app", password: () => signer.getAuthToken() });
+ * ```
+ */
+export async function startLocalRdsPostgres(init: LocalRdsPostgresInit): Promise<LocalRdsPostgres> {
+  const now = init.now ?? (() => Date.now());
+  const hostname = init.hostname ?? DEFAULT_RDS_TOKEN_HOSTNAME;
+  // Loaded on first use: the kit's other servers never pay for the Postgres engine.
+  const engine: PostgresEngine = init.engine ?? (await (await import("@electric-sql/pglite")).PGlite.create());
+  const shared = new SharedPgliteEngine(engine);
+  const log = new LoginLog();
+  const server: LocalTcpServer = await LocalTcpServer.start((socket) => serve(socket));
+
+  async function login(connection: PostgresConnection, password: string): Promise<void> {
+    const user = connection.clientInfo?.parameters.user ?? "";
+    const verdict = await verifyRdsAuthToken(password, {
+      sts: init.sts,
+      now,
+      hostname,
+      port: server.port,
+      user,
+      ...(init.region !== undefined ? { region: init.region } : {}),
+    });
+    const keyId = "accessKeyId" in verdict && verdict.accessKeyId !== undefined ? { accessKeyId: verdict.accessKeyId } : {};
+    const refusal = verdict.ok ? notGranted(user, init.users) : { reason: verdict.reason };
+    log.add({ time: now(), user, accepted: refusal === undefined, ...refusal, ...keyId });
+    if (refusal !== undefined) {
+      connection.sendError({ severity: "FATAL", code: "28P01", message: `PAM authentication failed for user "${user}"` });
+      connection.socket.end();
+      return;
+    }
+    await connection.completeAuthentication();
+  }
+
+  function serve(socket: Socket): void {
+    const session = {}; // this connection's key to the shared engine
+    socket.once("close", () => void shared.end(session));
+    const connection: PostgresConnection = new PostgresConnection(socket, {
+      authMode: "cleartextPassword",
+      serverVersion: "16.4",
+      async onMessage(data, state) {
+        try {
+          if (!state.hasStarted) return false;
+          if (!state.isAuthenticated) {
+            if (data[0] !== PASSWORD_MESSAGE) return false;
+            const text = Buffer.from(data.subarray(5));
+            await login(connection, text.subarray(0, Math.max(0, text.indexOf(0))).toString("utf8"));
+            return true;
+          }
+          if (data[0] === TERMINATE_MESSAGE) {
+            socket.end();
+            return true;
+          }
+          connection.sendData(await shared.run(session, data));
+        } catch {
+          connection.sendError({ severity: "FATAL", code: "XX000", message: "the local RDS Postgres failed to run the message" });
+          socket.end();
+        }
+        return true;
+      },
+    });
+    feedWholeMessages(socket, connection);
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    host: LOOPBACK_HOST,
+    port: server.port,
+    hostname,
+    engine,
+    get logins() {
+      return log.records;
+    },
+    get loginStats() {
+      return log.stats;
+    },
+    get openConnections() {
+      return server.openConnections;
+    },
+    resetLogins: () => log.clear(),
+    close() {
+      closing ??= (async () => {
+        await server.close();
+        if (init.engine === undefined) await engine.close();
+      })();
+      return closing;
+    },
+  };
+}
