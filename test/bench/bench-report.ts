@@ -138,6 +138,23 @@ export function renderMarkdown(results: BenchResults): string {
     );
   }
 
+  if (results.workerSharing !== undefined) {
+    const workers = results.workerSharing;
+    out.push(`## Sharing across worker threads (${workers.workers} new worker threads joining a group that holds a set)`, "");
+    out.push(
+      table(
+        ["measure", "value"],
+        [
+          ["first call of a new worker, the group holding a set (µs, creation included, median)", String(workers.followerFirstCallUs)],
+          ["first call of a new worker that does not share (µs, its own call to the local STS, median)", String(workers.aloneFirstCallUs)],
+          ["cached call in a follower (ns per awaited call)", String(workers.followerCallNs)],
+          ["cached call in an unshared provider, same thread (ns per awaited call)", String(workers.directCallNs)],
+        ],
+      ),
+      "",
+    );
+  }
+
   out.push(
     `## Heap per instance (KB; ${settings.heapInstancesCreated} instances created, ${settings.heapInstancesHolding} holding credentials; \`node --expose-gc\`)`,
     "",

@@ -4,6 +4,7 @@ import type { HerdMoment, HerdResult } from "./herd-scenarios.js";
 import type { CachedCallResult } from "./timing-scenarios.js";
 import type { SubjectId } from "./subjects.js";
 import type { SharingResult } from "./sharing-scenarios.js";
+import type { WorkerSharingResult } from "./worker-sharing-scenario.js";
 
 export interface BenchEnvironment {
   readonly command: string;
@@ -45,6 +46,8 @@ export interface BenchResults {
   readonly createAndFirstMs: Partial<Record<SubjectId, number>>;
   /** One engine per configuration: creating a provider of a shared configuration, and a call through it. */
   readonly sharing?: SharingResult;
+  /** Sharing across worker threads: a follower's first and cached calls. */
+  readonly workerSharing?: WorkerSharingResult;
   readonly heapKbPerInstance: Partial<Record<HeapKind, number>>;
   readonly credentialServerLoad?: unknown;
   readonly targets: readonly TargetCheck[];
@@ -81,6 +84,15 @@ export function checkTargets(results: Omit<BenchResults, "targets">): TargetChec
         met: horizonRatio <= 1.1,
       });
     }
+  }
+  const workers = results.workerSharing;
+  if (workers !== undefined) {
+    const ratio = workers.followerCallNs / workers.directCallNs;
+    checks.push({
+      target: "cached call in a follower worker within 10% of the direct call (same thread, same run)",
+      measured: `${workers.followerCallNs} ns vs ${workers.directCallNs} ns = ${ratio.toFixed(2)}x`,
+      met: ratio <= 1.1,
+    });
   }
   const fourMinutes = results.herds["four-minutes-before-expiry"] ?? {};
   const oursWaiting = (["ours-direct", "ours-v3-client", "ours-v2-adapter"] as const)

@@ -19,6 +19,7 @@ import { installShiftedClock } from "./shifted-clock.js";
 import { SUBJECT_IDS, useWorldEnvironment } from "./subjects.js";
 import { cachedCallCost, createAndFirstCredentials } from "./timing-scenarios.js";
 import { sharingScenario } from "./sharing-scenarios.js";
+import { workerSharingScenario } from "./worker-sharing-scenario.js";
 
 const FULL: BenchSettings = {
   cachedRounds: 7,
@@ -105,7 +106,9 @@ async function inWorldMeasures(settings: BenchSettings) {
     }
     log("shared engine: create a provider of a shared configuration, cached call through it");
     const sharing = await sharingScenario(world, settings.cachedRounds, settings.callsPerRound, 1_000);
-    return { cachedCall, herds, sharedProvider, createAndFirstMs, sharing };
+    log("sharing across worker threads: a new follower's first call, a follower's cached call");
+    const workerSharing = await workerSharingScenario(world, 5, settings.cachedRounds, settings.callsPerRound);
+    return { cachedCall, herds, sharedProvider, createAndFirstMs, sharing, workerSharing };
   } finally {
     restoreEnvironment();
     await world.close();

@@ -45,4 +45,16 @@ describe("fleet simulation", () => {
     expect(figures.refreshCalls).toBe(Math.ceil(onePod.durationMs / cycleMs) - 1);
     expect(figures.waitedAfterStart).toBe(0);
   });
+
+  it("workers per pod: 8 workers without sharing are 8 STS callers per pod; sharing makes a pod one caller again", async () => {
+    const small: FleetConfig = { ...SMALL, pods: 100, durationMs: 2 * HOUR_MS };
+    const single = await simulateFleet(small, { kind: "ours" });
+    const eight = await simulateFleet({ ...small, workersPerPod: 8 }, { kind: "ours" });
+    const shared = await simulateFleet({ ...small, workersPerPod: 8, sharedAcrossWorkers: true }, { kind: "ours" });
+    expect(eight.pods).toBe(single.pods);
+    expect(eight.firstFetchCalls).toBe(8 * eight.pods);
+    expect(eight.stsCallsPerPodDay).toBeGreaterThan(7 * single.stsCallsPerPodDay);
+    expect(shared.firstFetchCalls).toBe(shared.pods);
+    expect(shared.stsCalls).toBe(single.stsCalls);
+  });
 });

@@ -29,6 +29,19 @@ export interface FleetConfig {
   readonly seed: number;
   /** An STS outage during the run (the outage scenarios). */
   readonly fault?: StsFault;
+  /** Worker processes or threads per pod, each with its own engine and v3 client. Default 1. */
+  readonly workersPerPod?: number;
+  /**
+   * The workers of a pod share one engine ("Sharing across workers"): only the group's leader
+   * calls STS, so a pod is one STS caller whatever its workers. The followers are not simulated:
+   * they never call STS (test/e2e/worker-sharing.test.ts counts it with real processes). Default false.
+   */
+  readonly sharedAcrossWorkers?: boolean;
+}
+
+/** The STS callers of one pod: each worker, or one for a pod whose workers share. */
+export function stsCallersPerPod(config: FleetConfig): number {
+  return config.sharedAcrossWorkers === true ? 1 : (config.workersPerPod ?? 1);
 }
 
 /** What an outage did: STS load during it, and how fast the fleet held valid credentials after it. */
@@ -252,22 +265,29 @@ export async function simulateFleet(config: FleetConfig, design: FleetDesign): P
   const pods: Pod[] = [];
   const retired: Pod[] = [];
   try {
-    for (let index = 0; index < config.pods; index++) pods.push(startPod(Math.floor(fleetRandom() * config.startWindowMs)));
+    // A pod's workers start together; pods[] holds each pod's callers side by side.
+    const callers = stsCallersPerPod(config);
+    for (let index = 0; index < config.pods; index++) {
+      const at = Math.floor(fleetRandom() * config.startWindowMs);
+      for (let worker = 0; worker < callers; worker++) pods.push(startPod(at));
+    }
     const replacementsPerHour = Math.round(config.pods * config.replacedPerHour);
     for (let hour = 0; hour * HOUR_MS < config.durationMs; hour++) {
       for (let replacement = 0; replacement < replacementsPerHour; replacement++) {
         const at = hour * HOUR_MS + Math.floor(fleetRandom() * HOUR_MS);
         if (at >= config.durationMs) continue;
         time.at(at, () => {
-          const slot = Math.floor(fleetRandom() * pods.length);
-          const old = pods[slot]!;
+          const first = Math.floor(fleetRandom() * (pods.length / callers)) * callers;
           // A pod of the first wave not started yet cannot be replaced: this replacement is skipped.
-          if (old.startedAt > time.now()) return;
-          old.alive = false;
-          old.endedAt = time.now();
-          old.close();
-          retired.push(old);
-          pods[slot] = startPod(time.now());
+          if (pods[first]!.startedAt > time.now()) return;
+          for (let slot = first; slot < first + callers; slot++) {
+            const old = pods[slot]!;
+            old.alive = false;
+            old.endedAt = time.now();
+            old.close();
+            retired.push(old);
+            pods[slot] = startPod(time.now());
+          }
         });
       }
     }
@@ -291,13 +311,17 @@ export async function simulateFleet(config: FleetConfig, design: FleetDesign): P
     podMs += lived;
     minimumStsCalls += Math.max(1, Math.ceil(lived / config.credentialLifetimeMs));
   }
+  // Per pod, not per worker: every figure below is about pods.
+  const callers = stsCallersPerPod(config);
+  podMs /= callers;
+  minimumStsCalls = Math.round(minimumStsCalls / callers);
   const podDays = podMs / (24 * HOUR_MS);
   const firstFetchCalls = sum(sts.firstCalls);
   const refreshCalls = sum(sts.refreshCalls);
   const stsCalls = sum(sts.calls);
   return {
     design,
-    pods: retired.length + pods.length,
+    pods: (retired.length + pods.length) / callers,
     podDays,
     firstFetchCalls,
     refreshCalls,

@@ -10,6 +10,7 @@ import { availableParallelism, cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { FULL_FLEET, simulateFleet, type FleetConfig, type FleetDesign } from "./fleet-simulation.js";
+import { storedWorkerSection, withWorkerSection } from "./worker-scenarios.js";
 import { fleetTargets, peakPerMinute, renderAsciiChart, renderFleetTable, renderSvg, type FleetRow } from "./fleet-report.js";
 
 /** The designs compared; `jitter` absent means our default. */
@@ -71,7 +72,8 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const targets = fleetTargets(rows, config);
   const command = `pnpm sim:fleet${values.pods !== undefined || values.hours !== undefined ? ` --pods ${config.pods} --hours ${config.durationMs / 3_600_000}` : ""}`;
-  const markdown = renderResults(rows, targets, command, seconds);
+  const workers = await storedWorkerSection();
+  const markdown = workers === undefined ? renderResults(rows, targets, command, seconds) : withWorkerSection(renderResults(rows, targets, command, seconds), workers);
   process.stdout.write(`${markdown}\n`);
   if (values["no-write"] !== true) {
     await writeFile(`${HERE}RESULTS.md`, `${markdown}\n`);

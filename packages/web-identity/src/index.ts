@@ -49,6 +49,10 @@ export { REDACTED, redactSecrets, redactedCredentials } from "./shared/redact.js
 export { fromWebIdentity } from "./providers/from-web-identity.js";
 export type { WebIdentityCredentialProvider, WebIdentityProviderStats } from "./providers/from-web-identity.js";
 export type { FallbackSourceName, FromWebIdentityChainInit, FromWebIdentityInit, SdkCompatibleOptions, WebIdentityTokenInput } from "./providers/provider-inits.js";
+export { SHARE_DIR_VARIABLE } from "./sharing/sharing-options.js";
+export type { SharingOptions } from "./sharing/sharing-options.js";
+export type { SharingStats } from "./sharing/group-member.js";
+export { SharedRefreshError } from "./sharing/sharing-error.js";
 export { fromWebIdentityToken } from "./providers/from-web-identity-token.js";
 export type { FromWebIdentityTokenInit } from "./providers/from-web-identity-token.js";
 export type { ParentClientConfig, RoleAssumerWithWebIdentity } from "./providers/sdk-options.js";

@@ -9,6 +9,7 @@ import { configurationKey } from "./configuration-key.js";
 import { sharedEngine, type SharedEngine } from "./engine-registry.js";
 import { observerOf } from "./engine-observers.js";
 import { RefreshEngine } from "./refresh-engine.js";
+import type { MemberEngine } from "../sharing/group-member.js";
 import { MINIMUM_VALIDITY_HOOK, type MinimumValidityHook } from "./minimum-validity-hook.js";
 
 /**
@@ -35,12 +36,13 @@ export function withCredentialCache(source: AwsCredentialIdentityProvider, optio
  * What a provider built on the engine adds to it: resources of its source that closing
  * releases, facts of its source shown in `stats`, and a way for the source to report its own
  * events (a clock skew, say) into the engine's fan-out and to clear a cached error when its
- * inputs change (a rotated token). `attach` is called once, when the engine is created.
+ * inputs change (a rotated token), and the engine itself (a group's leader answers from it).
+ * `attach` is called once, when the engine is created.
  */
 export interface CachedProviderExtension<Facts extends object> {
   close?(): void;
   facts?(): Facts;
-  attach?(report: (event: CredentialCacheEvent) => void, controls: { resetFailures(): void }): void;
+  attach?(report: (event: CredentialCacheEvent) => void, controls: { resetFailures(): void; readonly engine: MemberEngine }): void;
   /**
    * Sees each call's identity properties before the engine does (v3 clients pass their config
    * there); a promise delays that call until the source has taken what it needs from them.
@@ -121,7 +123,7 @@ function createEngine<Facts extends object>(
 ): SharedEngine {
   const { source, extension = {} } = spec.build();
   const engine = new RefreshEngine(source, options, () => extension.close?.());
-  extension.attach?.((event) => engine.emit(event, true), { resetFailures: () => engine.resetFailures() });
+  extension.attach?.((event) => engine.emit(event, true), { resetFailures: () => engine.resetFailures(), engine });
   let refs = 0;
   return {
     get: extension.observeCall === undefined

@@ -22,6 +22,7 @@ import { scheduleSet } from "./set-schedule.js";
 import { EngineObservers, type EngineObserver } from "./engine-observers.js";
 import { publishEngineEvent } from "./diagnostics-channels.js";
 import { isRecoverable } from "../shared/errors.js";
+import { refreshAtHintOf } from "../sharing/refresh-hint.js";
 import { redactedCredentials } from "../shared/redact.js";
 
 export class RefreshEngine {
@@ -152,7 +153,8 @@ export class RefreshEngine {
     this.served = Promise.resolve(safe);
     this.invalidated = false;
     this.hold = undefined;
-    const refreshAt = this.place({ identity: safe, expiration, arrivedAt: at });
+    // A shared group's follower takes its leader's refresh instant (sharing/refresh-hint.ts).
+    const refreshAt = this.place({ identity: safe, expiration, arrivedAt: at }, identity);
     this.counters.lastRefreshAt = at;
     this.lastOutcome = { ok: true, identity: safe };
     const finite = Number.isFinite(expiration);
@@ -200,8 +202,10 @@ export class RefreshEngine {
   addHorizon = (horizonMs: number): (() => void) => this.horizons.add(horizonMs);
 
   /** Holds `set` with its instants drawn for the consumers' largest horizon; returns its refresh instant. */
-  private place(set: Pick<CachedSet, "identity" | "expiration" | "arrivedAt">): number {
-    this.cached = { ...set, ...scheduleSet(set.expiration, set.arrivedAt, this.horizons.max, this.options) };
+  private place(set: Pick<CachedSet, "identity" | "expiration" | "arrivedAt">, received?: AwsCredentialIdentity): number {
+    const schedule = scheduleSet(set.expiration, set.arrivedAt, this.horizons.max, this.options);
+    const hinted = received === undefined ? undefined : refreshAtHintOf(received, set.arrivedAt, schedule.renewBy);
+    this.cached = { ...set, ...schedule, ...(hinted !== undefined && { refreshAt: hinted }) };
     const refreshAt = this.cached.refreshAt;
     this.servedExpiration = set.expiration;
     if (!this.invalidated) this.servedUntil = refreshAt;

@@ -21,6 +21,7 @@ import { resolveStsAttemptPolicy } from "../sts/sts-attempts.js";
 import { StsClientHolder } from "../sts/sts-client.js";
 import { createWebIdentitySource, type WebIdentitySourceSeams } from "../sources/web-identity/web-identity-source.js";
 import { CHAIN_OPTIONS } from "./known-options.js";
+import { refuseSharingOptions } from "../sharing/provider-sharing.js";
 import { trySdkEarlyLinks, validatePrecedence, type ChainPrecedence } from "./sdk-order-chain.js";
 import { prepareWebIdentitySource, webIdentityOrigin, type PreparedSource } from "./sdk-options.js";
 import { taggedSource } from "../sts/credential-features.js";
@@ -85,6 +86,7 @@ export function fromWebIdentityChain(init: FromWebIdentityChainInit = {}): WebId
 export function createWebIdentityChainProvider(given: FromWebIdentityChainInit, seams: WebIdentityChainSeams = {}): WebIdentityChainProvider {
   // Options are checked per provider, so a bad one fails at construction, shared engine or not.
   const prepared = prepareWebIdentitySource(given, seams, CHAIN_OPTIONS, "fromWebIdentityChain");
+  refuseSharingOptions(given, "fromWebIdentityChain");
   const order = { fallbacks: validateFallbacks(given.fallbacks), precedence: validatePrecedence(given.precedence) };
   return sharedProvider({
     kind: "fromWebIdentityChain",

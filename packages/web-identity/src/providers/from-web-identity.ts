@@ -2,6 +2,9 @@ import { configuredLifetimeMs } from "./configured-lifetime.js";
 import type { CachedCredentialProvider, CredentialCacheEvent, CredentialCacheStats } from "../engine/cache-types.js";
 import type { RegionSource } from "../sources/web-identity/config.js";
 import { sharedProvider } from "../engine/cached-provider.js";
+import { DEFAULT_REFRESH_TIMEOUT_MS } from "../engine/cache-options.js";
+import type { SharingStats } from "../sharing/group-member.js";
+import { checkSharingOptions, groupMemberFor } from "../sharing/provider-sharing.js";
 import { withSafeLogger } from "../shared/logger.js";
 import { createWebIdentitySource, type WebIdentitySourceSeams } from "../sources/web-identity/web-identity-source.js";
 import { FROM_WEB_IDENTITY_OPTIONS } from "./known-options.js";
@@ -19,6 +22,12 @@ export interface WebIdentityProviderStats extends CredentialCacheStats {
   readonly roleSessionName?: string;
   /** STS's clock minus this machine's, ms, from the last answer (positive: local clock behind). */
   readonly clockSkewMs?: number;
+  /**
+   * This provider's place in its group of workers ("Sharing across workers" in the README).
+   * `sourceCalls` counts this engine's calls to its source: STS for a leader, the leader for a
+   * follower; `sharing.groupSourceCalls` counts the group's STS calls.
+   */
+  readonly sharing?: SharingStats;
 }
 
 /** A v3 credential provider with the refresh engine's controls. */
@@ -47,6 +56,7 @@ export function fromWebIdentity(init: FromWebIdentityInit = {}): WebIdentityCred
 export function createWebIdentityProvider(init: FromWebIdentityInit, seams: WebIdentitySourceSeams = {}): WebIdentityCredentialProvider {
   // Options are checked per provider, so a bad one fails at construction, shared engine or not.
   const prepared = prepareWebIdentitySource(init, seams, FROM_WEB_IDENTITY_OPTIONS, "fromWebIdentity");
+  checkSharingOptions(init, "fromWebIdentity");
   return sharedProvider({
     kind: "fromWebIdentity",
     init,
@@ -69,15 +79,28 @@ export function createWebIdentityProvider(init: FromWebIdentityInit, seams: WebI
         return source();
       };
       const env = seams.env ?? (() => process.env);
+      const tagged = taggedSource(fetch, webIdentityOrigin(init, env, source));
+      // Workers of this process (and, opted in, of this pod) with the same identity share one set.
+      const member = groupMemberFor({
+        kind: "fromWebIdentity",
+        init,
+        env,
+        seamless: Object.keys(seams).length === 0,
+        timeoutMs: init.refreshTimeoutMs ?? DEFAULT_REFRESH_TIMEOUT_MS,
+      });
       return {
-        source: taggedSource(fetch, webIdentityOrigin(init, env, source)),
+        source: (properties?: Record<string, unknown>) => member.fetch(properties?.forceRefresh === true, tagged),
         extension: {
-          close: () => source.close(),
-          facts: () => source.info,
+          close: () => {
+            member.close();
+            source.close();
+          },
+          facts: () => ({ ...source.info, sharing: member.stats() }),
           // The source's own events (a measured clock skew) join the engine's fan-out.
           attach: (reportToEngine, controls) => {
             report = reportToEngine;
             resetFailures = controls.resetFailures;
+            member.attach(controls.engine);
           },
           observeCall: (identityProperties) => prepared.caller.observe(identityProperties),
         },

@@ -38,6 +38,8 @@ export const FROM_WEB_IDENTITY_OPTIONS = {
   errorCacheMaxMs: true,
   refreshTimeoutMs: true,
   shared: true,
+  shareAcrossThreads: true,
+  shareAcrossProcesses: true,
 } as const satisfies Record<keyof FromWebIdentityInit, true>;
 
 export const RETRY_OPTIONS = {

@@ -8,6 +8,7 @@ import type { WebIdentitySourceInit } from "../sources/web-identity/web-identity
 import type { ParentClientConfig } from "../sts/caller-client-config.js";
 import type { RoleAssumerWithWebIdentity } from "../sts/role-assumer-client.js";
 import type { ChainPrecedence } from "./sdk-order-chain.js";
+import type { SharingOptions } from "../sharing/sharing-options.js";
 
 /** A web identity token given by value, or a function returning the current one. */
 export type WebIdentityTokenInput = string | (() => Promise<string> | string);
@@ -39,7 +40,7 @@ export interface SdkCompatibleOptions {
  * like the AWS SDK) and the refresh engine's options (`advisoryWindowMs`, `proactive`, `now`,
  * `logger`, `onEvent`, ...). All optional.
  */
-export interface FromWebIdentityInit extends WebIdentitySourceInit, CredentialCacheOptions, SdkCompatibleOptions {}
+export interface FromWebIdentityInit extends WebIdentitySourceInit, CredentialCacheOptions, SdkCompatibleOptions, SharingOptions {}
 
 /** The sources a chain may fall back to after web identity. */
 export type FallbackSourceName = "container" | "imds";

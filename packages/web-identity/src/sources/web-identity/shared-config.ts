@@ -105,7 +105,7 @@ export async function loadProfileSection(
     return value === undefined || value === "" ? undefined : value;
   };
   // Loaded on first use: most pods have no shared config, and the import costs startup time.
-  const { parseKnownFiles } = await import("@smithy/core/config");
+  const parseKnownFiles = await loadParseKnownFiles();
   const profiles = await parseKnownFiles({
     profile: name,
     filepath: pick(ENV_SHARED_CREDENTIALS_FILE),
@@ -113,4 +113,23 @@ export async function loadProfileSection(
     ignoreCache: true,
   });
   return { name, section: profiles[name] ?? {}, profiles };
+}
+
+type ParseKnownFiles = typeof import("@smithy/core/config").parseKnownFiles;
+
+/**
+ * `parseKnownFiles` of the SDK's config module (CommonJS). On Node 22+ the namespace `import()`
+ * gives has been seen holding it as undefined (a worker starting while others connect to it),
+ * while `require` of the same module has it: then it is taken from `require`.
+ */
+async function loadParseKnownFiles(): Promise<ParseKnownFiles> {
+  const config = (await import("@smithy/core/config")) as { parseKnownFiles?: ParseKnownFiles; default?: { parseKnownFiles?: ParseKnownFiles } };
+  const found = config.parseKnownFiles ?? config.default?.parseKnownFiles;
+  if (typeof found === "function") return found;
+  const { createRequire } = await import("node:module");
+  // This module's own location, in the ESM build and in the CommonJS one.
+  const here = typeof __filename === "string" ? __filename : import.meta.url;
+  const required = createRequire(here)("@smithy/core/config") as { parseKnownFiles?: ParseKnownFiles };
+  if (typeof required.parseKnownFiles !== "function") throw new Error("@smithy/core/config has no parseKnownFiles");
+  return required.parseKnownFiles;
 }
