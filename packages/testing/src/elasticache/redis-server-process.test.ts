@@ -26,7 +26,8 @@ function ping(socketPath: string): Promise<string> {
 async function pollUntilGone(socketPath: string, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let answer = await ping(socketPath);
-  while (answer === "+PONG" && Date.now() < deadline) {
+  // A ping that lands while redis-server shuts down is reset (ECONNRESET): it is going, look again.
+  while ((answer === "+PONG" || answer === "ECONNRESET") && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 20));
     answer = await ping(socketPath);
   }
