@@ -6,6 +6,9 @@ import type { IamAuthVerdict, IrsaWorld } from "@irsa/testing";
 import { fromWebIdentity, type FromWebIdentityInit, type WebIdentityCredentialProvider } from "@irsa/web-identity";
 import { worldInit } from "./web-identity-support.js";
 
+/** How long `settled()` waits for the background refreshes, real milliseconds. */
+const SETTLE_TIMEOUT_MS = 15_000;
+
 /** A provider on `world` (its own engine, proactive timer on) and a way to wait for its refreshes. */
 export function trackedProvider(world: IrsaWorld, extra: FromWebIdentityInit = {}) {
   let started = 0;
@@ -21,10 +24,15 @@ export function trackedProvider(world: IrsaWorld, extra: FromWebIdentityInit = {
       ...extra,
     }),
   );
-  /** Waits (real time, bounded) until every refresh started so far has ended. */
+  /**
+   * Waits until every refresh started so far has ended: real HTTP to the local STS, so the bound is
+   * real time (15 s, read from the monotonic clock that fake timers leave alone), not a number of
+   * event-loop turns, which a busy machine runs through before the answer arrives.
+   */
   async function settled(): Promise<void> {
-    for (let turn = 0; turn < 10_000 && started !== ended; turn++) await realImmediate();
-    if (started !== ended) throw new Error("a background refresh did not end within 10000 event-loop turns");
+    const deadline = performance.now() + SETTLE_TIMEOUT_MS;
+    while (started !== ended && performance.now() < deadline) await realImmediate();
+    if (started !== ended) throw new Error(`a background refresh did not end within ${SETTLE_TIMEOUT_MS} ms`);
   }
   return { provider, settled };
 }
