@@ -2,7 +2,7 @@ import type { Socket } from "node:net";
 import { LOOPBACK_HOST } from "../local-http-server.js";
 import { KAFKA_API, KafkaRequestReader, kafkaResponse, KafkaWriter, readBytes, readString, type KafkaRequest } from "./kafka-wire.js";
 import { LocalTcpServer } from "./local-tcp-server.js";
-import { LoginLog, type LoginRecord, type LoginStats } from "./login-log.js";
+import { LoginLog, withLoginView, type LoginRecord, type LoginStats } from "./login-log.js";
 import { verifyMskAuthToken } from "./msk-auth-token.js";
 import type { IssuedCredentialsSource } from "./verify-presigned-request.js";
 
@@ -132,20 +132,14 @@ export async function startLocalMskBroker(init: LocalMskBrokerInit): Promise<Loc
     });
   }
 
-  return {
-    broker: `${LOOPBACK_HOST}:${server.port}`,
-    port: server.port,
-    region,
-    get logins() {
-      return log.records;
+  return withLoginView(
+    {
+      broker: `${LOOPBACK_HOST}:${server.port}`,
+      port: server.port,
+      region,
+      close: () => server.close(),
     },
-    get loginStats() {
-      return log.stats;
-    },
-    get openConnections() {
-      return server.openConnections;
-    },
-    resetLogins: () => log.clear(),
-    close: () => server.close(),
-  };
+    log,
+    server,
+  );
 }

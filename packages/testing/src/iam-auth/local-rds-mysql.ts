@@ -1,7 +1,7 @@
 import type { Socket } from "node:net";
 import { LOOPBACK_HOST } from "../local-http-server.js";
 import { LocalTcpServer } from "./local-tcp-server.js";
-import { notGranted, LoginLog, type LoginRecord, type LoginStats } from "./login-log.js";
+import { notGranted, LoginLog, withLoginView, type LoginRecord, type LoginStats } from "./login-log.js";
 import {
   authSwitchToClearPassword,
   clearPassword,
@@ -135,20 +135,14 @@ export async function startLocalRdsMysql(init: LocalRdsMysqlInit): Promise<Local
     });
   }
 
-  return {
-    host: LOOPBACK_HOST,
-    port: server.port,
-    hostname,
-    get logins() {
-      return log.records;
+  return withLoginView(
+    {
+      host: LOOPBACK_HOST,
+      port: server.port,
+      hostname,
+      close: () => server.close(),
     },
-    get loginStats() {
-      return log.stats;
-    },
-    get openConnections() {
-      return server.openConnections;
-    },
-    resetLogins: () => log.clear(),
-    close: () => server.close(),
-  };
+    log,
+    server,
+  );
 }

@@ -3,7 +3,7 @@ import type { Socket } from "node:net";
 import { LOOPBACK_HOST } from "../local-http-server.js";
 import { LocalTcpServer } from "./local-tcp-server.js";
 import { feedWholeMessages } from "./pg-message-feed.js";
-import { notGranted, LoginLog, type LoginRecord, type LoginStats } from "./login-log.js";
+import { notGranted, LoginLog, withLoginView, type LoginRecord, type LoginStats } from "./login-log.js";
 import { verifyRdsAuthToken } from "./rds-auth-token.js";
 import { SharedPgliteEngine, type PostgresEngine } from "./shared-pglite-engine.js";
 import type { IssuedCredentialsSource } from "./verify-presigned-request.js";
@@ -132,27 +132,21 @@ export async function startLocalRdsPostgres(init: LocalRdsPostgresInit): Promise
   }
 
   let closing: Promise<void> | undefined;
-  return {
-    host: LOOPBACK_HOST,
-    port: server.port,
-    hostname,
-    engine,
-    get logins() {
-      return log.records;
+  return withLoginView(
+    {
+      host: LOOPBACK_HOST,
+      port: server.port,
+      hostname,
+      engine,
+      close() {
+        closing ??= (async () => {
+          await server.close();
+          if (init.engine === undefined) await engine.close();
+        })();
+        return closing;
+      },
     },
-    get loginStats() {
-      return log.stats;
-    },
-    get openConnections() {
-      return server.openConnections;
-    },
-    resetLogins: () => log.clear(),
-    close() {
-      closing ??= (async () => {
-        await server.close();
-        if (init.engine === undefined) await engine.close();
-      })();
-      return closing;
-    },
-  };
+    log,
+    server,
+  );
 }

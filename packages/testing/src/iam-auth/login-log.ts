@@ -59,3 +59,24 @@ export class LoginLog {
     this.#records = [];
   }
 }
+
+/** What every IAM login endpoint shows of its logins and connections. */
+export interface LoginEndpointView {
+  readonly logins: readonly LoginRecord[];
+  readonly loginStats: LoginStats;
+  readonly openConnections: number;
+  resetLogins(): void;
+}
+
+/**
+ * Adds to `endpoint` the live view every login endpoint shares (getters, so each read is current):
+ * its login records and counters, and the server's open connections.
+ */
+export function withLoginView<T extends object>(endpoint: T, log: LoginLog, server: { readonly openConnections: number }): NoInfer<T> & LoginEndpointView {
+  return Object.defineProperties(endpoint, {
+    logins: { get: () => log.records, enumerable: true },
+    loginStats: { get: () => log.stats, enumerable: true },
+    openConnections: { get: () => server.openConnections, enumerable: true },
+    resetLogins: { value: () => log.clear(), enumerable: true },
+  }) as T & LoginEndpointView;
+}
