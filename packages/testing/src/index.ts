@@ -86,6 +86,8 @@ export type { PostgresEngine } from "./iam-auth/shared-pglite-engine.js";
 export type { LoginRecord, LoginStats } from "./iam-auth/login-log.js";
 export { startLocalRdsMysql, LOCAL_MYSQL_SERVER_VERSION } from "./iam-auth/local-rds-mysql.js";
 export type { LocalRdsMysql, LocalRdsMysqlInit } from "./iam-auth/local-rds-mysql.js";
+export type { LocalRdsEndpoint, LocalRdsEndpointInit } from "./iam-auth/local-rds-endpoint.js";
+export type { LoginEndpointView } from "./iam-auth/login-log.js";
 export { verifySignedRequest } from "./iam-auth/verify-signed-request.js";
 export type { VerifySignedRequestOptions } from "./iam-auth/verify-signed-request.js";
 export { startLocalOpenSearch, OPENSEARCH_SIGNING_SERVICES } from "./iam-auth/local-opensearch.js";

@@ -1,7 +1,7 @@
 import type { Socket } from "node:net";
 import { LOOPBACK_HOST } from "../local-http-server.js";
 import { LocalTcpServer } from "./local-tcp-server.js";
-import { notGranted, LoginLog, withLoginView, type LoginRecord, type LoginStats } from "./login-log.js";
+import { notGranted, LoginLog, withLoginView } from "./login-log.js";
 import {
   authSwitchToClearPassword,
   clearPassword,
@@ -15,7 +15,7 @@ import {
   type MysqlPacket,
 } from "./mysql-packets.js";
 import { verifyRdsAuthToken } from "./rds-auth-token.js";
-import type { IssuedCredentialsSource } from "./verify-presigned-request.js";
+import type { LocalRdsEndpoint, LocalRdsEndpointInit } from "./local-rds-endpoint.js";
 
 /** Server version the local MySQL announces. */
 export const LOCAL_MYSQL_SERVER_VERSION = "8.0.36-local-rds";
@@ -27,38 +27,10 @@ const COM_PING = 0x0e;
 const SELECT_ONE = /^\s*select\s+1\s*;?\s*$/i;
 
 /** Options of {@link startLocalRdsMysql}. */
-export interface LocalRdsMysqlInit {
-  /** The local STS whose issued sets sign valid tokens. */
-  sts: IssuedCredentialsSource;
-  /** The database's clock, epoch ms. Default `Date.now`. */
-  now?: () => number;
-  /** Host name the tokens must be signed for. Default `"127.0.0.1"`. */
-  hostname?: string;
-  /** Signing region the tokens must name; any when absent. */
-  region?: string;
-  /** Database users granted IAM login (`rds_iam`); any other user is refused (`wrong-user`). Default: every user. */
-  users?: readonly string[];
-}
+export type LocalRdsMysqlInit = LocalRdsEndpointInit;
 
 /** A running RDS-like MySQL endpoint (login and `SELECT 1` only). */
-export interface LocalRdsMysql {
-  /** Always `"127.0.0.1"`: where clients connect. */
-  readonly host: string;
-  /** The port chosen by the kernel; tokens are signed for `hostname:port`. */
-  readonly port: number;
-  /** The host name tokens must be signed for. */
-  readonly hostname: string;
-  /** Every login attempt, oldest first (no token recorded). */
-  readonly logins: readonly LoginRecord[];
-  /** Login counters. */
-  readonly loginStats: LoginStats;
-  /** Number of open client connections. */
-  readonly openConnections: number;
-  /** Forgets the login records. */
-  resetLogins(): void;
-  /** Stops listening and closes every connection. Idempotent. */
-  close(): Promise<void>;
-}
+export type LocalRdsMysql = LocalRdsEndpoint;
 
 /**
  * Starts a MySQL endpoint on 127.0.0.1 (random port) that logs users in like RDS IAM database

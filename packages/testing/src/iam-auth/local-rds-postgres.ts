@@ -3,10 +3,10 @@ import type { Socket } from "node:net";
 import { LOOPBACK_HOST } from "../local-http-server.js";
 import { LocalTcpServer } from "./local-tcp-server.js";
 import { feedWholeMessages } from "./pg-message-feed.js";
-import { notGranted, LoginLog, withLoginView, type LoginRecord, type LoginStats } from "./login-log.js";
+import { notGranted, LoginLog, withLoginView } from "./login-log.js";
 import { verifyRdsAuthToken } from "./rds-auth-token.js";
 import { SharedPgliteEngine, type PostgresEngine } from "./shared-pglite-engine.js";
-import type { IssuedCredentialsSource } from "./verify-presigned-request.js";
+import type { LocalRdsEndpoint, LocalRdsEndpointInit } from "./local-rds-endpoint.js";
 
 /** Host name the tokens must be signed for when none is given. */
 export const DEFAULT_RDS_TOKEN_HOSTNAME = LOOPBACK_HOST;
@@ -15,17 +15,7 @@ const PASSWORD_MESSAGE = 0x70; // 'p'
 const TERMINATE_MESSAGE = 0x58; // 'X'
 
 /** Options of {@link startLocalRdsPostgres}. */
-export interface LocalRdsPostgresInit {
-  /** The local STS whose issued sets sign valid tokens. */
-  sts: IssuedCredentialsSource;
-  /** The database's clock, epoch ms. Default `Date.now`. */
-  now?: () => number;
-  /** Host name the tokens must be signed for (what the client's signer was given). Default `"127.0.0.1"`. */
-  hostname?: string;
-  /** Signing region the tokens must name; any when absent. */
-  region?: string;
-  /** Database users granted IAM login (`rds_iam`); any other user is refused (`wrong-user`). Default: every user. */
-  users?: readonly string[];
+export interface LocalRdsPostgresInit extends LocalRdsEndpointInit {
   /**
    * A PGlite engine to serve (shared by a suite: starting one costs seconds); it is not closed by
    * `close()`. Default: a new in-memory engine, closed by `close()`.
@@ -34,23 +24,9 @@ export interface LocalRdsPostgresInit {
 }
 
 /** A running RDS-like Postgres endpoint. */
-export interface LocalRdsPostgres {
-  /** Always `"127.0.0.1"`: where clients connect. */
-  readonly host: string;
-  /** The port chosen by the kernel; tokens are signed for `hostname:port`. */
-  readonly port: number;
-  /** The host name tokens must be signed for. */
-  readonly hostname: string;
+export interface LocalRdsPostgres extends LocalRdsEndpoint {
   /** The Postgres engine behind the endpoint. */
   readonly engine: PostgresEngine;
-  /** Every login attempt, oldest first (no token recorded). */
-  readonly logins: readonly LoginRecord[];
-  /** Login counters. */
-  readonly loginStats: LoginStats;
-  /** Number of open client connections. */
-  readonly openConnections: number;
-  /** Forgets the login records. */
-  resetLogins(): void;
   /** Stops listening, closes every connection and (unless given) the engine. Idempotent. */
   close(): Promise<void>;
 }

@@ -62,9 +62,13 @@ export class LoginLog {
 
 /** What every IAM login endpoint shows of its logins and connections. */
 export interface LoginEndpointView {
+  /** Every login attempt, oldest first (no token recorded). */
   readonly logins: readonly LoginRecord[];
+  /** Login counters. */
   readonly loginStats: LoginStats;
+  /** Number of open client connections. */
   readonly openConnections: number;
+  /** Forgets the login records. */
   resetLogins(): void;
 }
 
