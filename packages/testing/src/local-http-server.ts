@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { AddressInfo, Server as NetServer, Socket } from "node:net";
 
 /** Loopback address every local server binds to: tests never leave the machine. */
 export const LOOPBACK_HOST = "127.0.0.1";
@@ -43,14 +43,7 @@ export class LocalHttpServer {
     onHandlerError: (res: ServerResponse, error: unknown) => void = defaultHandlerError,
   ): Promise<LocalHttpServer> {
     const local = new LocalHttpServer(handler, onHandlerError);
-    await new Promise<void>((resolve, reject) => {
-      local.#server.once("error", reject);
-      local.#server.listen(0, LOOPBACK_HOST, () => {
-        local.#server.off("error", reject);
-        resolve();
-      });
-    });
-    local.#port = (local.#server.address() as AddressInfo).port;
+    local.#port = await listenOnLoopback(local.#server);
     return local;
   }
 
@@ -125,4 +118,16 @@ export async function readBody(req: IncomingMessage): Promise<string> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+/** Listens on 127.0.0.1, port 0 (the kernel picks a free one); resolves with that port. */
+export async function listenOnLoopback(server: NetServer): Promise<number> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, LOOPBACK_HOST, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  return (server.address() as AddressInfo).port;
 }

@@ -1,5 +1,5 @@
-import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
-import { LOOPBACK_HOST } from "../local-http-server.js";
+import { createServer, type Server, type Socket } from "node:net";
+import { listenOnLoopback } from "../local-http-server.js";
 
 /**
  * A TCP server on 127.0.0.1 with a random port that tracks its sockets, so that `close()`
@@ -24,14 +24,7 @@ export class LocalTcpServer {
   /** Listens on 127.0.0.1, port 0 (the kernel picks a free one). */
   static async start(onConnection: (socket: Socket) => void): Promise<LocalTcpServer> {
     const local = new LocalTcpServer(onConnection);
-    await new Promise<void>((resolve, reject) => {
-      local.#server.once("error", reject);
-      local.#server.listen(0, LOOPBACK_HOST, () => {
-        local.#server.off("error", reject);
-        resolve();
-      });
-    });
-    local.#port = (local.#server.address() as AddressInfo).port;
+    local.#port = await listenOnLoopback(local.#server);
     return local;
   }
 
