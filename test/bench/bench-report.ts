@@ -182,7 +182,7 @@ export function renderMarkdown(results: BenchResults): string {
       "credential source. v2 rows time `credentials.getPromise()`. `fromNodeProviderChain` is called directly (it has its own memo).",
     "- Herds: a fresh subject gets one set (1-hour credentials from the local STS), then the process-wide clock " +
       "(`Date`, shared by every SDK, our engine and the local STS) moves to 4 minutes before that set's expiry or 1 s " +
-      "past it, and the callers arrive together. A caller \"waited for STS\" when its call took at least half the STS latency.",
+      "past it, and the callers arrive together. A caller \"waited for STS\" when its call settled after STS had answered.",
     "- Ours uses its defaults (proactive timer on). Its timer runs on real time, so the clock jump finds it not yet fired: " +
       "the 4-minute herd shows the worst case for ours (refresh not done yet), where the engine serves the cached set and refreshes once in the background.",
     "- Import cost: `node --input-type=module -e 'await import(...)'` timed inside a fresh process, from `test/`.",

@@ -11,7 +11,11 @@ export interface HerdResult {
   readonly callers: number;
   /** AssumeRoleWithWebIdentity calls the herd caused. */
   readonly stsCalls: number;
-  /** Callers that waited at least half the STS latency: they waited for STS. */
+  /**
+   * Callers whose call settled after the local STS had answered one of the herd's calls: they
+   * waited for STS. Counted by order, not by wall time, so a busy machine cannot blur it: a caller
+   * served from cache settles before STS answers anything (the answer waits out the latency).
+   */
   readonly waited: number;
   readonly waitP50Ms: number;
   readonly waitMaxMs: number;
@@ -45,6 +49,11 @@ export async function runHerd(world: IrsaWorld, get: CredentialGetter, options: 
   const before = assumeCalls(world);
   const waits = new Float64Array(options.callers);
   let failed = 0;
+  let waited = 0;
+  const settled = (index: number, startedAt: number): void => {
+    waits[index] = performance.now() - startedAt;
+    if (stsAnsweredSince(world, before)) waited++;
+  };
   world.sts.faults.latency(options.stsLatencyMs);
   try {
     const calls: Array<Promise<void>> = [];
@@ -52,11 +61,9 @@ export async function runHerd(world: IrsaWorld, get: CredentialGetter, options: 
       const startedAt = performance.now();
       calls.push(
         get().then(
+          () => settled(index, startedAt),
           () => {
-            waits[index] = performance.now() - startedAt;
-          },
-          () => {
-            waits[index] = performance.now() - startedAt;
+            settled(index, startedAt);
             failed++;
           },
         ),
@@ -68,15 +75,22 @@ export async function runHerd(world: IrsaWorld, get: CredentialGetter, options: 
   }
   await settleBackgroundRefresh(world);
   const sorted = waits.slice().sort();
-  const threshold = options.stsLatencyMs / 2;
   return {
     callers: options.callers,
     stsCalls: assumeCalls(world) - before,
-    waited: sorted.filter((wait) => wait >= threshold).length,
+    waited,
     waitP50Ms: round(sorted[Math.floor(sorted.length / 2)] ?? 0),
     waitMaxMs: round(sorted[sorted.length - 1] ?? 0),
     failed,
   };
+}
+
+/** True once STS has answered (status set) an AssumeRoleWithWebIdentity call after the first `before`. */
+function stsAnsweredSince(world: IrsaWorld, before: number): boolean {
+  return world.sts.requests
+    .filter((request) => request.action === "AssumeRoleWithWebIdentity")
+    .slice(before)
+    .some((request) => request.status !== 0);
 }
 
 /**

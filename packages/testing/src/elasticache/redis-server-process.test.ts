@@ -10,24 +10,36 @@ import { RedisServerProcess, resolveRedisServerPath } from "./redis-server-proce
 const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const CHILD = fileURLToPath(new URL("../test-support/redis-orphan-child.ts", import.meta.url));
 
-/** PING over the socket: "PONG", or the connection error's code. */
+/** How long one PING may take before the test counts it as unanswered. */
+const PING_DEADLINE_MS = 1_000;
+
+/**
+ * PING over the socket: "PONG", the connection error's code, "CLOSED" when the server closed the
+ * connection without answering (it is shutting down), or "TIMEOUT". Never waits without end.
+ */
 function ping(socketPath: string): Promise<string> {
   return new Promise((resolve) => {
     const socket = connect(socketPath);
-    socket.on("error", (error: NodeJS.ErrnoException) => resolve(error.code ?? "error"));
-    socket.on("connect", () => socket.write("PING\r\n"));
-    socket.on("data", (data: Buffer) => {
+    const done = (answer: string): void => {
+      clearTimeout(deadline);
       socket.destroy();
-      resolve(data.toString().trim());
-    });
+      resolve(answer);
+    };
+    const deadline = setTimeout(() => done("TIMEOUT"), PING_DEADLINE_MS);
+    socket.on("error", (error: NodeJS.ErrnoException) => done(error.code ?? "error"));
+    socket.on("connect", () => socket.write("PING\r\n"));
+    socket.on("data", (data: Buffer) => done(data.toString().trim()));
+    socket.on("close", () => done("CLOSED"));
   });
 }
 
 async function pollUntilGone(socketPath: string, timeoutMs: number): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   let answer = await ping(socketPath);
-  // A ping that lands while redis-server shuts down is reset (ECONNRESET): it is going, look again.
-  while ((answer === "+PONG" || answer === "ECONNRESET") && Date.now() < deadline) {
+  // A ping that lands while redis-server shuts down is reset, closed unanswered or left waiting:
+  // it is going, look again.
+  const stillGoing = new Set(["+PONG", "ECONNRESET", "CLOSED", "TIMEOUT"]);
+  while (stillGoing.has(answer) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 20));
     answer = await ping(socketPath);
   }
@@ -81,5 +93,6 @@ describe("RedisServerProcess", () => {
       // In case the watchdog failed: no litter either way.
       if (socketPath !== "") await rm(dirname(socketPath), { recursive: true, force: true });
     }
-  });
+    // Bounded by the parts: start 15 s (the guard), a PING 1 s, going 5 s (+1 s), folder 5 s.
+  }, 30_000);
 });
