@@ -146,6 +146,7 @@ export function renderMarkdown(results: BenchResults): string {
         ["measure", "value"],
         [
           ["first call of a new worker, the group holding a set (µs, creation included, median)", String(workers.followerFirstCallUs)],
+          ["a second join in that worker, once it is warm (µs, creation included, median)", String(workers.followerWarmJoinUs)],
           ["first call of a new worker that does not share (µs, its own call to the local STS, median)", String(workers.aloneFirstCallUs)],
           ["cached call in a follower (ns per awaited call)", String(workers.followerCallNs)],
           ["cached call in an unshared provider, same thread (ns per awaited call)", String(workers.directCallNs)],

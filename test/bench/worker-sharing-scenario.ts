@@ -9,6 +9,8 @@ import { median } from "./timing-scenarios.js";
 export interface WorkerSharingResult {
   /** Median µs from creating a provider in a new worker thread to its first set, the group already holding one. */
   readonly followerFirstCallUs: number;
+  /** Median µs for a second join in the same thread, once the thread is warm (the join itself). */
+  readonly followerWarmJoinUs: number;
   /** The same for a provider in that thread that does not share (its own STS call to the local STS). */
   readonly aloneFirstCallUs: number;
   /** Median ns per awaited cached call through a follower. */
@@ -31,7 +33,7 @@ export async function workerSharingScenario(world: IrsaWorld, workers: number, r
   const leader = fromWebIdentity(init);
   try {
     await leader();
-    const reports: Array<Omit<WorkerSharingResult, "workers" | "followerFirstCallUs" | "aloneFirstCallUs"> & { role: string; firstCallUs: number; firstCallAloneUs: number }> = [];
+    const reports: Array<Omit<WorkerSharingResult, "workers" | "followerFirstCallUs" | "followerWarmJoinUs" | "aloneFirstCallUs"> & { role: string; firstCallUs: number; warmJoinUs: number; firstCallAloneUs: number }> = [];
     for (let index = 0; index < workers; index++) {
       const worker = new Worker(WORKER, { workerData: { init, rounds, callsPerRound } });
       reports.push(await new Promise((resolve, reject) => worker.once("message", resolve).once("error", reject)));
@@ -41,6 +43,7 @@ export async function workerSharingScenario(world: IrsaWorld, workers: number, r
     return {
       workers,
       followerFirstCallUs: Math.round(median(reports.map((report) => report.firstCallUs))),
+      followerWarmJoinUs: Math.round(median(reports.map((report) => report.warmJoinUs))),
       aloneFirstCallUs: Math.round(median(reports.map((report) => report.firstCallAloneUs))),
       followerCallNs: Math.round(median(reports.map((report) => report.followerCallNs))),
       directCallNs: Math.round(median(reports.map((report) => report.directCallNs))),
