@@ -4,7 +4,7 @@ import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { IamAuthConfigurationError } from "./errors.js";
 import { checkKnownOptions, optionalFunction, optionalInteger } from "./init-checks.js";
 import { peerModule, type PeerLoader } from "./peer-loader.js";
-import { signingCredentials } from "./signing-credentials.js";
+import { sharedSigningCredentials } from "./signing-credentials.js";
 
 /** Default `expiresIn` of a presigned URL, seconds: the SDK presigner's default. */
 export const DEFAULT_PRESIGNED_EXPIRES_IN_SECONDS = 900;
@@ -97,7 +97,7 @@ export async function getSignedUrl(client: PresignableClient, command: object, o
   });
   const given = optionalFunction<AwsCredentialIdentityProvider>(FN, "credentials", init.credentials, "a credential provider such as fromWebIdentity()");
   const credentials = given ?? clientCredentials(config.credentials);
-  const signing = signingCredentials(credentials, expiresIn * 1000 + PRESIGN_MARGIN_MS, {
+  const signing = sharedSigningCredentials(credentials, expiresIn * 1000 + PRESIGN_MARGIN_MS, {
     fn: FN,
     option: "expiresIn",
     what: `a URL valid for expiresIn ${expiresIn} s`,

@@ -27,7 +27,7 @@ export type { Mysql2AuthPlugin, Mysql2AuthPlugins } from "./mysql2-auth-plugins.
 export { authTokenExpiresAt } from "./auth-token-expiry.js";
 
 // ElastiCache / MemoryDB, MSK and OpenSearch connections (issue 22).
-export { SIGNING_MARGIN_MS } from "./connections/signing-credentials.js";
+export { SIGNING_MARGIN_MS } from "./signing-credentials.js";
 export {
   createElastiCacheTokenGenerator,
   DEFAULT_TOKEN_REUSE_MARGIN_MS,

@@ -6,7 +6,7 @@ import { authTokenExpiresAt } from "./auth-token-expiry.js";
 import { IamAuthConfigurationError } from "./errors.js";
 import { checkKnownOptions, optionalFunction, optionalInteger, requirePort, requireString } from "./init-checks.js";
 import { peerModule, type PeerLoader } from "./peer-loader.js";
-import { signingCredentials } from "./signing-credentials.js";
+import { sharedSigningCredentials } from "./signing-credentials.js";
 
 /** Life of an RDS IAM auth token as `@aws-sdk/rds-signer` signs it (`X-Amz-Expires=900`). */
 export const RDS_AUTH_TOKEN_LIFETIME_MS = 15 * 60_000;
@@ -98,7 +98,7 @@ export function createRdsAuthTokenProvider(init: RdsAuthTokenProviderInit): RdsA
   const given = optionalFunction<AwsCredentialIdentityProvider>(FN, "credentials", options.credentials, "a credential provider such as fromWebIdentity()");
   const loader = optionalFunction<PeerLoader>(FN, "loadPeer", options.loadPeer, "a module loader");
   const signerModule = peerModule<RdsSignerModule>({ packageName: "@aws-sdk/rds-signer", neededBy: FN, loader });
-  const credentials = signingCredentials(given ?? fromWebIdentity(), RDS_AUTH_TOKEN_LIFETIME_MS + RDS_SIGNING_MARGIN_MS, {
+  const credentials = sharedSigningCredentials(given ?? fromWebIdentity(), RDS_AUTH_TOKEN_LIFETIME_MS + RDS_SIGNING_MARGIN_MS, {
     fn: FN,
     option: "credentials",
     what: "a 15-minute RDS token",

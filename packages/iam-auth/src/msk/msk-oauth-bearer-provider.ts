@@ -8,7 +8,7 @@ import { hideSecrets } from "../connections/hide-secrets.js";
 import { peerModule, type PeerLoader } from "../peer-loader.js";
 import { signingRegion } from "../connections/options.js";
 import { checkKnownOptions, optionalFunction } from "../init-checks.js";
-import { signingCredentials } from "../connections/signing-credentials.js";
+import { ownedSigningCredentials } from "../signing-credentials.js";
 
 /** How long an MSK token lives, seconds (the signer's fixed expiry). */
 export const MSK_TOKEN_EXPIRES_SECONDS = 900;
@@ -61,7 +61,7 @@ export function createMskOAuthBearerProvider(init: MskOAuthBearerInit = {}): Msk
   const region = signingRegion(HELPER, init.region);
   const loader = optionalFunction<PeerLoader>(HELPER, "loadPeer", init.loadPeer, "a module loader");
   const signer = peerModule<MskSignerModule>({ packageName: MSK_SIGNER_PACKAGE, neededBy: "The MSK token provider", loader });
-  const credentials = signingCredentials(HELPER, init.credentials, MSK_TOKEN_EXPIRES_SECONDS * 1000);
+  const credentials = ownedSigningCredentials(init.credentials, MSK_TOKEN_EXPIRES_SECONDS * 1000, { fn: HELPER, what: "a 15-minute MSK token" });
   let tokensSigned = 0;
   const provider = async (): Promise<MskOAuthBearerToken> => {
     const { generateAuthTokenFromCredentialsProvider } = await signer();
