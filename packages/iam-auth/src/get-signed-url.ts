@@ -3,8 +3,8 @@
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { IamAuthConfigurationError } from "./errors.js";
 import { checkKnownOptions, optionalFunction, optionalInteger } from "./init-checks.js";
-import { loadPeer, type PeerLoader } from "./peer-loader.js";
-import { signingCredentials } from "./signing-credentials.js";
+import { peerModule, type PeerLoader } from "./peer-loader.js";
+import { sharedSigningCredentials } from "./signing-credentials.js";
 
 /** Default `expiresIn` of a presigned URL, seconds: the SDK presigner's default. */
 export const DEFAULT_PRESIGNED_EXPIRES_IN_SECONDS = 900;
@@ -45,11 +45,12 @@ export interface GetSignedUrlOptions {
   signingRegion?: string;
   /** As in the SDK presigner: the signing service. Default the client's. */
   signingService?: string;
-  /** Test seam: loads `@aws-sdk/s3-request-presigner`. Default a dynamic import. */
+  /** Loads `@aws-sdk/s3-request-presigner` (a {@link PeerLoader}; tests simulate a missing peer). Default a dynamic `import()`. */
   loadPeer?: PeerLoader;
 }
 
 const FN = "getSignedUrl";
+const PRESIGNER_PACKAGE = "@aws-sdk/s3-request-presigner";
 const KNOWN_OPTIONS = [
   "expiresIn",
   "credentials",
@@ -96,14 +97,14 @@ export async function getSignedUrl(client: PresignableClient, command: object, o
   });
   const given = optionalFunction<AwsCredentialIdentityProvider>(FN, "credentials", init.credentials, "a credential provider such as fromWebIdentity()");
   const credentials = given ?? clientCredentials(config.credentials);
-  const signing = signingCredentials(credentials, expiresIn * 1000 + PRESIGN_MARGIN_MS, {
+  const signing = sharedSigningCredentials(credentials, expiresIn * 1000 + PRESIGN_MARGIN_MS, {
     fn: FN,
     option: "expiresIn",
     what: `a URL valid for expiresIn ${expiresIn} s`,
   });
   const loader = optionalFunction<PeerLoader>(FN, "loadPeer", init.loadPeer, "a module loader");
   const { loadPeer: _loadPeer, credentials: _credentials, ...presignerOptions } = init;
-  const presigner = await loadPeer<{ getSignedUrl: SdkGetSignedUrl }>("@aws-sdk/s3-request-presigner", FN, loader);
+  const presigner = await peerModule<{ getSignedUrl: SdkGetSignedUrl }>({ packageName: PRESIGNER_PACKAGE, neededBy: FN, loader })();
   // The SDK's presigner signs with `config.credentials`; the middleware stack is the client's own.
   const signingClient = { config: { ...config, credentials: signing }, middlewareStack: client.middlewareStack };
   return presigner.getSignedUrl(signingClient, command, { ...presignerOptions, expiresIn });

@@ -2,7 +2,7 @@
 // engine with a minimum validity, so what it signs lives as long as it claims.
 export { IamAuthConfigurationError, PeerDependencyError } from "./errors.js";
 export type { IamAuthConfigurationCode } from "./errors.js";
-export type { PeerLoader, PeerPackage } from "./peer-loader.js";
+export type { PeerLoader } from "./peer-loader.js";
 export {
   getSignedUrl,
   DEFAULT_PRESIGNED_EXPIRES_IN_SECONDS,
@@ -27,8 +27,7 @@ export type { Mysql2AuthPlugin, Mysql2AuthPlugins } from "./mysql2-auth-plugins.
 export { authTokenExpiresAt } from "./auth-token-expiry.js";
 
 // ElastiCache / MemoryDB, MSK and OpenSearch connections (issue 22).
-export type { ModuleLoader } from "./connections/load-peer.js";
-export { SIGNING_MARGIN_MS } from "./connections/signing-credentials.js";
+export { SIGNING_MARGIN_MS } from "./signing-credentials.js";
 export {
   createElastiCacheTokenGenerator,
   DEFAULT_TOKEN_REUSE_MARGIN_MS,

@@ -5,7 +5,7 @@ import type { AwsCredentialIdentityProvider, ChecksumConstructor, HashConstructo
 import { DEFAULT_PRESIGNED_EXPIRES_IN_SECONDS, MAX_PRESIGNED_EXPIRES_IN_SECONDS, PRESIGN_MARGIN_MS } from "./get-signed-url.js";
 import { IamAuthConfigurationError } from "./errors.js";
 import { checkKnownOptions, optionalInteger, requireString } from "./init-checks.js";
-import { signingCredentials } from "./signing-credentials.js";
+import { sharedSigningCredentials } from "./signing-credentials.js";
 
 /** Options of {@link presignRequest}. */
 export interface PresignRequestOptions {
@@ -73,7 +73,7 @@ export async function presignRequest(request: HttpRequest, options: PresignReque
     fallback: DEFAULT_PRESIGNED_EXPIRES_IN_SECONDS,
     unit: "seconds",
   });
-  const credentials = signingCredentials(init.credentials, expiresIn * 1000 + PRESIGN_MARGIN_MS, {
+  const credentials = sharedSigningCredentials(init.credentials, expiresIn * 1000 + PRESIGN_MARGIN_MS, {
     fn: FN,
     option: "expiresIn",
     what: `a request valid for expiresIn ${expiresIn} s`,

@@ -5,8 +5,8 @@ import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { authTokenExpiresAt } from "./auth-token-expiry.js";
 import { IamAuthConfigurationError } from "./errors.js";
 import { checkKnownOptions, optionalFunction, optionalInteger, requirePort, requireString } from "./init-checks.js";
-import { loadPeer, type PeerLoader } from "./peer-loader.js";
-import { signingCredentials } from "./signing-credentials.js";
+import { peerModule, type PeerLoader } from "./peer-loader.js";
+import { sharedSigningCredentials } from "./signing-credentials.js";
 
 /** Life of an RDS IAM auth token as `@aws-sdk/rds-signer` signs it (`X-Amz-Expires=900`). */
 export const RDS_AUTH_TOKEN_LIFETIME_MS = 15 * 60_000;
@@ -34,7 +34,7 @@ export interface RdsAuthTokenProviderInit {
   minimumTokenLifeMs?: number;
   /** Clock in epoch ms, read at each call. Default `Date.now`. */
   now?: () => number;
-  /** Test seam: loads `@aws-sdk/rds-signer`. Default a dynamic import. */
+  /** Loads `@aws-sdk/rds-signer` (a {@link PeerLoader}; tests simulate a missing peer). Default a dynamic `import()`. */
   loadPeer?: PeerLoader;
 }
 
@@ -97,7 +97,8 @@ export function createRdsAuthTokenProvider(init: RdsAuthTokenProviderInit): RdsA
   const now = optionalFunction<() => number>(FN, "now", options.now, "a clock in epoch ms") ?? (() => Date.now());
   const given = optionalFunction<AwsCredentialIdentityProvider>(FN, "credentials", options.credentials, "a credential provider such as fromWebIdentity()");
   const loader = optionalFunction<PeerLoader>(FN, "loadPeer", options.loadPeer, "a module loader");
-  const credentials = signingCredentials(given ?? fromWebIdentity(), RDS_AUTH_TOKEN_LIFETIME_MS + RDS_SIGNING_MARGIN_MS, {
+  const signerModule = peerModule<RdsSignerModule>({ packageName: "@aws-sdk/rds-signer", neededBy: FN, loader });
+  const credentials = sharedSigningCredentials(given ?? fromWebIdentity(), RDS_AUTH_TOKEN_LIFETIME_MS + RDS_SIGNING_MARGIN_MS, {
     fn: FN,
     option: "credentials",
     what: "a 15-minute RDS token",
@@ -109,7 +110,7 @@ export function createRdsAuthTokenProvider(init: RdsAuthTokenProviderInit): RdsA
   const stats = { tokensSigned: 0, tokensReused: 0 };
 
   async function sign(): Promise<string> {
-    signer ??= new (await loadPeer<RdsSignerModule>("@aws-sdk/rds-signer", FN, loader)).Signer({ hostname, port, username, region, credentials });
+    signer ??= new (await signerModule()).Signer({ hostname, port, username, region, credentials });
     const signedAt = now();
     const token = await signer.getAuthToken();
     stats.tokensSigned++;

@@ -1,8 +1,9 @@
-// One wrapper (one registered horizon) per (provider, horizon); an unmeetable horizon is refused.
+// Shared wrappers: one per (provider, horizon). Owned wrappers: fresh, closeable. Both refuse an
+// unmeetable horizon with the same HorizonUnmeetable error.
 import { fromWebIdentity } from "@irsa/web-identity";
 import { describe, expect, it } from "vitest";
 import { IamAuthConfigurationError } from "./errors.js";
-import { signingCredentials } from "./signing-credentials.js";
+import { ownedSigningCredentials, SIGNING_MARGIN_MS, sharedSigningCredentials } from "./signing-credentials.js";
 
 const ASKED = { fn: "test", option: "expiresIn", what: "a test URL" };
 const engineProvider = (durationSeconds?: number) =>
@@ -14,16 +15,25 @@ const engineProvider = (durationSeconds?: number) =>
     ...(durationSeconds !== undefined ? { durationSeconds } : {}),
   });
 
-describe("signingCredentials", () => {
+function thrownBy(action: () => unknown): unknown {
+  try {
+    action();
+  } catch (caught) {
+    return caught;
+  }
+  throw new Error("expected a throw");
+}
+
+describe("sharedSigningCredentials", () => {
   it("answers the same wrapper for the same provider and horizon, another for another horizon or provider", () => {
     const a = engineProvider();
     const b = engineProvider();
     try {
-      const first = signingCredentials(a, 600_000, ASKED);
-      expect(signingCredentials(a, 600_000, ASKED)).toBe(first);
+      const first = sharedSigningCredentials(a, 600_000, ASKED);
+      expect(sharedSigningCredentials(a, 600_000, ASKED)).toBe(first);
       expect(first.minimumValidityMs).toBe(600_000);
-      expect(signingCredentials(a, 900_000, ASKED)).not.toBe(first);
-      expect(signingCredentials(b, 600_000, ASKED)).not.toBe(first);
+      expect(sharedSigningCredentials(a, 900_000, ASKED)).not.toBe(first);
+      expect(sharedSigningCredentials(b, 600_000, ASKED)).not.toBe(first);
     } finally {
       a.close();
       b.close();
@@ -34,19 +44,53 @@ describe("signingCredentials", () => {
     const hourly = engineProvider();
     const fourHourly = engineProvider(14_400);
     try {
-      let error: unknown;
-      try {
-        signingCredentials(hourly, 2 * 3_600_000, ASKED);
-      } catch (caught) {
-        error = caught;
-      }
+      const error = thrownBy(() => sharedSigningCredentials(hourly, 2 * 3_600_000, ASKED));
       expect(error).toBeInstanceOf(IamAuthConfigurationError);
       expect(error).toMatchObject({ code: "HorizonUnmeetable", option: "expiresIn" });
       expect((error as Error).message).toMatch(/test: a test URL cannot be backed .*durationSeconds/);
-      expect(signingCredentials(fourHourly, 2 * 3_600_000, ASKED).minimumValidityMs).toBe(7_200_000);
+      expect(sharedSigningCredentials(fourHourly, 2 * 3_600_000, ASKED).minimumValidityMs).toBe(7_200_000);
     } finally {
       hourly.close();
       fourHourly.close();
+    }
+  });
+});
+
+describe("ownedSigningCredentials", () => {
+  const OWNED = { fn: "createTest", what: "a 15-minute test token" };
+
+  it("answers a fresh wrapper per call, the token's life plus SIGNING_MARGIN_MS", () => {
+    const provider = engineProvider();
+    try {
+      const first = ownedSigningCredentials(provider, 900_000, OWNED);
+      const second = ownedSigningCredentials(provider, 900_000, OWNED);
+      expect(second).not.toBe(first);
+      expect(first.minimumValidityMs).toBe(900_000 + SIGNING_MARGIN_MS);
+      expect(SIGNING_MARGIN_MS).toBe(300_000);
+      first.close();
+      second.close();
+    } finally {
+      provider.close();
+    }
+  });
+
+  it("refuses credentials that are not a provider function: InvalidOption naming credentials", () => {
+    expect(thrownBy(() => ownedSigningCredentials({ accessKeyId: "AKIA" }, 900_000, OWNED))).toMatchObject({
+      name: "IamAuthConfigurationError",
+      code: "InvalidOption",
+      option: "credentials",
+    });
+  });
+
+  it("refuses a horizon 15-minute sets can never meet: HorizonUnmeetable naming credentials and durationSeconds", () => {
+    const quarterHourly = engineProvider(900);
+    try {
+      const error = thrownBy(() => ownedSigningCredentials(quarterHourly, 900_000, OWNED));
+      expect(error).toBeInstanceOf(IamAuthConfigurationError);
+      expect(error).toMatchObject({ code: "HorizonUnmeetable", option: "credentials" });
+      expect((error as Error).message).toMatch(/^createTest: a 15-minute test token cannot be backed .*durationSeconds/);
+    } finally {
+      quarterHourly.close();
     }
   });
 });

@@ -22,7 +22,8 @@ describe("load cost of the connection helpers", () => {
         }
       }
     }
-    expect(files).toBeGreaterThanOrEqual(10);
+    // The peer loader and the signing credentials live in the top folder (../load-cost.test.ts).
+    expect(files).toBeGreaterThanOrEqual(9);
     expect(loaded).toEqual([]);
   });
 });

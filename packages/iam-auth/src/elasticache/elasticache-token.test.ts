@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { startLocalSts, verifyElastiCacheAuthToken, type IssuedCredentials, type LocalSts } from "@irsa/testing";
-import { MinimumValidityError } from "@irsa/web-identity";
+import { fromWebIdentity, MinimumValidityError } from "@irsa/web-identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IamAuthConfigurationError } from "../errors.js";
 import { createElastiCacheTokenGenerator, ELASTICACHE_TOKEN_EXPIRES_SECONDS, type ElastiCacheTokenInit } from "./elasticache-token.js";
@@ -74,6 +74,32 @@ describe("createElastiCacheTokenGenerator", () => {
     expect(error).toBeInstanceOf(IamAuthConfigurationError);
     expect(error).toMatchObject({ code, option, recoverable: false });
     expect((error as Error).message).toContain(option);
+  });
+
+  it("refuses at construction a horizon its credentials can never meet: HorizonUnmeetable, for every helper", () => {
+    // 15-minute sets cannot back a 15-minute token plus the signing margin.
+    const quarterHourly = fromWebIdentity({ roleArn: ROLE, webIdentityTokenFile: "/nonexistent/token", region: "us-east-1", shared: false, durationSeconds: 900 });
+    const init = { cacheName: "orders", userId: "app", region: "us-east-1", credentials: quarterHourly };
+    try {
+      for (const [helper, create] of [
+        ["createElastiCacheTokenGenerator", () => createElastiCacheTokenGenerator(init)],
+        ["createElastiCacheTokenGenerator", () => createElastiCacheTokenGenerator({ ...init, service: "memorydb" })],
+        ["createRedisCredentialsProvider", () => createRedisCredentialsProvider(init)],
+        ["createIoredisIamAuth", () => createIoredisIamAuth(init)],
+      ] as const) {
+        let error: unknown;
+        try {
+          create();
+        } catch (caught) {
+          error = caught;
+        }
+        expect(error).toBeInstanceOf(IamAuthConfigurationError);
+        expect(error).toMatchObject({ code: "HorizonUnmeetable", option: "credentials" });
+        expect((error as Error).message).toMatch(new RegExp(`^${helper}: a 15-minute (ElastiCache|MemoryDB) token cannot be backed .*durationSeconds`));
+      }
+    } finally {
+      quarterHourly.close();
+    }
   });
 
   it("the client helpers name themselves and their own options in errors", () => {

@@ -7,7 +7,7 @@ import { IamAuthConfigurationError } from "../errors.js";
 import { checkKnownOptions, optionalFunction, requireString } from "../init-checks.js";
 import { durationOption, lowerCaseName, signingRegion } from "../connections/options.js";
 import { hideSecrets } from "../connections/hide-secrets.js";
-import { signingCredentials } from "../connections/signing-credentials.js";
+import { ownedSigningCredentials } from "../signing-credentials.js";
 
 /** How long an ElastiCache/MemoryDB token lives, seconds (the services' maximum). */
 export const ELASTICACHE_TOKEN_EXPIRES_SECONDS = 900;
@@ -93,7 +93,7 @@ export function buildTokenGenerator(init: ElastiCacheTokenInit, HELPER: string, 
   const region = signingRegion(HELPER, init.region);
   const reuseMarginMs = durationOption(HELPER, "tokenReuseMarginMs", init.tokenReuseMarginMs, DEFAULT_TOKEN_REUSE_MARGIN_MS, 60_000, 10 * 60_000);
   const now = optionalFunction<() => number>(HELPER, "now", init.now, "a clock returning epoch ms") ?? (() => Date.now());
-  const credentials = signingCredentials(HELPER, init.credentials, ELASTICACHE_TOKEN_EXPIRES_SECONDS * 1000);
+  const credentials = ownedSigningCredentials(init.credentials, ELASTICACHE_TOKEN_EXPIRES_SECONDS * 1000, { fn: HELPER, what: `a 15-minute ${label} token` });
   const query: Record<string, string> = { Action: "connect", User: userId, ...(init.serverless === true ? { ResourceType: "ServerlessCache" } : {}) };
 
   let current: { token: string; keyId: string; expiresAt: number } | undefined;

@@ -1,5 +1,6 @@
 import { inspect } from "node:util";
 import { startLocalSts, verifyMskAuthToken, type LocalSts } from "@irsa/testing";
+import { fromWebIdentity } from "@irsa/web-identity";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IamAuthConfigurationError, PeerDependencyError } from "../errors.js";
 import { createOpenSearchSigner } from "../opensearch/opensearch-credentials.js";
@@ -36,6 +37,24 @@ describe("createMskOAuthBearerProvider", () => {
     expect(error).toMatchObject({ code: "PeerDependencyMissing", packageName: MSK_SIGNER_PACKAGE, recoverable: false });
     expect((error as Error).message).toContain(`npm install ${MSK_SIGNER_PACKAGE}`);
     provider.close();
+  });
+
+  it("refuses at construction a horizon its credentials can never meet: HorizonUnmeetable naming durationSeconds", () => {
+    // 15-minute sets cannot back a 15-minute token plus the signing margin.
+    const quarterHourly = fromWebIdentity({ roleArn: ROLE, webIdentityTokenFile: "/nonexistent/token", region: "us-east-1", shared: false, durationSeconds: 900 });
+    try {
+      let error: unknown;
+      try {
+        createMskOAuthBearerProvider({ region: "us-east-1", credentials: quarterHourly });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(IamAuthConfigurationError);
+      expect(error).toMatchObject({ code: "HorizonUnmeetable", option: "credentials" });
+      expect((error as Error).message).toMatch(/^createMskOAuthBearerProvider: a 15-minute MSK token cannot be backed .*durationSeconds/);
+    } finally {
+      quarterHourly.close();
+    }
   });
 
   it("refuses an unknown option and a missing region", () => {

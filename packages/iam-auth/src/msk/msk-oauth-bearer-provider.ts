@@ -5,10 +5,10 @@
 // one session name per provider, so re-authentication never changes the principal.
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { hideSecrets } from "../connections/hide-secrets.js";
-import { importModule, peerModule, type ModuleLoader } from "../connections/load-peer.js";
+import { peerModule, type PeerLoader } from "../peer-loader.js";
 import { signingRegion } from "../connections/options.js";
 import { checkKnownOptions, optionalFunction } from "../init-checks.js";
-import { signingCredentials } from "../connections/signing-credentials.js";
+import { ownedSigningCredentials } from "../signing-credentials.js";
 
 /** How long an MSK token lives, seconds (the signer's fixed expiry). */
 export const MSK_TOKEN_EXPIRES_SECONDS = 900;
@@ -21,8 +21,8 @@ export interface MskOAuthBearerInit {
   region?: string;
   /** Credentials to sign with. Default `fromWebIdentity()` (the shared engine). */
   credentials?: AwsCredentialIdentityProvider;
-  /** Loads the signer package (tests simulate a missing peer). Default dynamic `import()`. */
-  loadPeer?: ModuleLoader;
+  /** Loads `aws-msk-iam-sasl-signer-js` (a {@link PeerLoader}; tests simulate a missing peer). Default a dynamic `import()`. */
+  loadPeer?: PeerLoader;
 }
 
 /** What kafkajs' `sasl.oauthBearerProvider` returns. */
@@ -59,9 +59,9 @@ const KNOWN = ["region", "credentials", "loadPeer"];
 export function createMskOAuthBearerProvider(init: MskOAuthBearerInit = {}): MskOAuthBearerProvider {
   checkKnownOptions(HELPER, init, KNOWN);
   const region = signingRegion(HELPER, init.region);
-  const loader = optionalFunction<ModuleLoader>(HELPER, "loadPeer", init.loadPeer, "a module loader") ?? importModule;
-  const signer = peerModule<MskSignerModule>(MSK_SIGNER_PACKAGE, MSK_SIGNER_PACKAGE, "The MSK token provider", loader);
-  const credentials = signingCredentials(HELPER, init.credentials, MSK_TOKEN_EXPIRES_SECONDS * 1000);
+  const loader = optionalFunction<PeerLoader>(HELPER, "loadPeer", init.loadPeer, "a module loader");
+  const signer = peerModule<MskSignerModule>({ packageName: MSK_SIGNER_PACKAGE, neededBy: "The MSK token provider", loader });
+  const credentials = ownedSigningCredentials(init.credentials, MSK_TOKEN_EXPIRES_SECONDS * 1000, { fn: HELPER, what: "a 15-minute MSK token" });
   let tokensSigned = 0;
   const provider = async (): Promise<MskOAuthBearerToken> => {
     const { generateAuthTokenFromCredentialsProvider } = await signer();

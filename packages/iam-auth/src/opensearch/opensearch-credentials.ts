@@ -4,7 +4,7 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import { fromWebIdentity } from "@irsa/web-identity";
 import { IamAuthConfigurationError } from "../errors.js";
-import { importModule, peerModule, type ModuleLoader } from "../connections/load-peer.js";
+import { peerModule, type PeerLoader } from "../peer-loader.js";
 import { signingRegion } from "../connections/options.js";
 import { checkKnownOptions, optionalFunction } from "../init-checks.js";
 
@@ -38,8 +38,8 @@ export interface OpenSearchSignerInit extends OpenSearchCredentialsInit {
   region?: string;
   /** `es` (managed domains, default) or `aoss` (OpenSearch Serverless). */
   service?: "es" | "aoss";
-  /** Loads the client's `aws` module (tests simulate a missing peer). Default dynamic `import()`. */
-  loadPeer?: ModuleLoader;
+  /** Loads `@opensearch-project/opensearch/aws` (a {@link PeerLoader}; tests simulate a missing peer). Default a dynamic `import()`. */
+  loadPeer?: PeerLoader;
 }
 
 interface OpenSearchAwsModule {
@@ -64,8 +64,8 @@ export async function createOpenSearchSigner(init: OpenSearchSignerInit = {}): P
   if (service !== "es" && service !== "aoss") {
     throw new IamAuthConfigurationError(`${helper}: service is 'es' (managed domains) or 'aoss' (OpenSearch Serverless).`, { code: "InvalidOption", option: "service" });
   }
-  const loader = optionalFunction<ModuleLoader>(helper, "loadPeer", init.loadPeer, "a module loader") ?? importModule;
-  const load = peerModule<OpenSearchAwsModule>(OPENSEARCH_CLIENT_PACKAGE, `${OPENSEARCH_CLIENT_PACKAGE}/aws`, "createOpenSearchSigner", loader);
+  const loader = optionalFunction<PeerLoader>(helper, "loadPeer", init.loadPeer, "a module loader");
+  const load = peerModule<OpenSearchAwsModule>({ packageName: OPENSEARCH_CLIENT_PACKAGE, specifier: `${OPENSEARCH_CLIENT_PACKAGE}/aws`, neededBy: helper, loader });
   const getCredentials = createOpenSearchCredentials(init.credentials !== undefined ? { credentials: init.credentials } : {});
   const { AwsSigv4Signer } = await load();
   return AwsSigv4Signer({ region, service, getCredentials });
