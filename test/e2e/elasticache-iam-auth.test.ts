@@ -20,6 +20,10 @@ import {
   worldCredentials,
   type Verdicts,
 } from "./iam-connections-support.js";
+import { REDIS_SERVER_TESTS } from "../../packages/testing/src/test-support/redis-server-for-tests.js";
+
+/** A test that needs a real redis-server (skipped, with a warning, where none is installed and CI has not asked for it). */
+const itWithRedis = it.skipIf(!REDIS_SERVER_TESTS);
 
 let world: IrsaWorld;
 let cache: LocalElastiCache;
@@ -55,7 +59,7 @@ async function travel(ms: number, each: () => Promise<void>): Promise<void> {
 }
 
 describe("node-redis 5 with createRedisCredentialsProvider", () => {
-  it("a connection held 13 simulated hours through the 12-hour cut keeps answering: 0 failed commands", async () => {
+  itWithRedis("a connection held 13 simulated hours through the 12-hour cut keeps answering: 0 failed commands", async () => {
     const provider = createRedisCredentialsProvider(init());
     cleanups.push(() => provider.close());
     const client = createClient({ url: cache.url, credentialsProvider: provider, socket: { reconnectStrategy: false } });
@@ -81,7 +85,7 @@ describe("node-redis 5 with createRedisCredentialsProvider", () => {
     if (process.env.IRSA_PRINT_FIGURES) console.log("node-redis 13 h:", { sts: assumeCalls(world), ...cache.stats, refusals: undefined, pushes: provider.pushes });
   });
 
-  it("500 connections reconnecting at once (a failover) cost at most 1 STS call and 1 signature", async () => {
+  itWithRedis("500 connections reconnecting at once (a failover) cost at most 1 STS call and 1 signature", async () => {
     const provider = createRedisCredentialsProvider(init());
     cleanups.push(() => provider.close());
     const clients = Array.from({ length: 500 }, () => {
@@ -110,7 +114,7 @@ describe("node-redis 5 with createRedisCredentialsProvider", () => {
 });
 
 describe("a token that would outlive its set is never sent", () => {
-  it("sets of 15 minutes cannot back a 15-minute token plus margin: connect fails typed, the front sees no AUTH", async () => {
+  itWithRedis("sets of 15 minutes cannot back a 15-minute token plus margin: connect fails typed, the front sees no AUTH", async () => {
     const shortWorld = await startIrsaWorld({ tokenTtlSeconds: 4 * 24 * 3600, credentialLifetimeSeconds: 900 });
     cleanups.push(() => shortWorld.close());
     const shortVerdicts: Verdicts = [];
@@ -133,7 +137,7 @@ describe("a token that would outlive its set is never sent", () => {
 });
 
 describe("ioredis 5 with createIoredisIamAuth", () => {
-  it("a connection held 13 simulated hours through the 12-hour cut keeps answering: 0 failed commands", async () => {
+  itWithRedis("a connection held 13 simulated hours through the 12-hour cut keeps answering: 0 failed commands", async () => {
     const auth = createIoredisIamAuth(init());
     cleanups.push(() => auth.close());
     const redis = new Redis({ host: cache.host, port: cache.port, ...(await auth.redisOptions()), retryStrategy: () => null, maxRetriesPerRequest: 0 });
@@ -158,7 +162,7 @@ describe("ioredis 5 with createIoredisIamAuth", () => {
     expect(assumeCalls(world)).toBeLessThanOrEqual(13 * 2 + 1);
   });
 
-  it("500 connections reconnecting at once cost at most 1 STS call (the password option is kept fresh)", async () => {
+  itWithRedis("500 connections reconnecting at once cost at most 1 STS call (the password option is kept fresh)", async () => {
     const auth = createIoredisIamAuth(init());
     cleanups.push(() => auth.close());
     const options = await auth.redisOptions();

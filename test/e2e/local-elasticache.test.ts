@@ -4,6 +4,10 @@ import { acceptPasswords, startLocalElastiCache, type LocalElastiCache, type Loc
 import { Redis, type RedisOptions } from "ioredis";
 import { createClient, type RedisClientOptions } from "redis";
 import { afterEach, describe, expect, it } from "vitest";
+import { REDIS_SERVER_TESTS } from "../../packages/testing/src/test-support/redis-server-for-tests.js";
+
+/** A test that needs a real redis-server (skipped, with a warning, where none is installed and CI has not asked for it). */
+const itWithRedis = it.skipIf(!REDIS_SERVER_TESTS);
 
 const TOKEN = "iam-token-for-app";
 const HOUR = 3_600_000;
@@ -49,7 +53,7 @@ afterEach(async () => {
 });
 
 describe("local ElastiCache with node-redis 5", () => {
-  it("no RESP option: authenticates with AUTH user token; SET and GET work", async () => {
+  itWithRedis("no RESP option: authenticates with AUTH user token; SET and GET work", async () => {
     await start();
     const { client } = await nodeRedis();
     await client.connect();
@@ -58,7 +62,7 @@ describe("local ElastiCache with node-redis 5", () => {
     expect(cache.connections()).toMatchObject([{ user: "app", authenticatedWith: "AUTH", authentications: 1 }]);
   });
 
-  it("RESP: 2 authenticates with HELLO 2 AUTH and stays on RESP2", async () => {
+  itWithRedis("RESP: 2 authenticates with HELLO 2 AUTH and stays on RESP2", async () => {
     await start();
     const { client } = await nodeRedis({ RESP: 2 });
     await client.connect();
@@ -68,7 +72,7 @@ describe("local ElastiCache with node-redis 5", () => {
     expect(cache.connections()).toMatchObject([{ user: "app", authenticatedWith: "HELLO", authentications: 1 }]);
   });
 
-  it("RESP3: authenticates with HELLO 3 AUTH and gets RESP3 replies from redis-server", async () => {
+  itWithRedis("RESP3: authenticates with HELLO 3 AUTH and gets RESP3 replies from redis-server", async () => {
     await start();
     const { client } = await nodeRedis({ RESP: 3 });
     await client.connect();
@@ -78,7 +82,7 @@ describe("local ElastiCache with node-redis 5", () => {
     expect(cache.connections()).toMatchObject([{ user: "app", authenticatedWith: "HELLO" }]);
   });
 
-  it("surfaces WRONGPASS for a bad token and NOAUTH without credentials", async () => {
+  itWithRedis("surfaces WRONGPASS for a bad token and NOAUTH without credentials", async () => {
     await start();
     const { client: wrong } = await nodeRedis({ password: "not-the-token", socket: { reconnectStrategy: false } });
     await expect(wrong.connect()).rejects.toThrow(/^WRONGPASS invalid username-password pair or user is disabled\.$/);
@@ -89,7 +93,7 @@ describe("local ElastiCache with node-redis 5", () => {
     expect(JSON.stringify(cache.stats)).not.toContain("not-the-token");
   });
 
-  it("relays pipelines, MULTI and pub/sub", async () => {
+  itWithRedis("relays pipelines, MULTI and pub/sub", async () => {
     await start();
     const { client } = await nodeRedis();
     await client.connect();
@@ -105,7 +109,7 @@ describe("local ElastiCache with node-redis 5", () => {
     expect(await received).toBe("extra");
   });
 
-  it("reset(): RESET is relayed and node-redis's handshake that follows re-authenticates", async () => {
+  itWithRedis("reset(): RESET is relayed and node-redis's handshake that follows re-authenticates", async () => {
     await start();
     const { client } = await nodeRedis({ RESP: 3 });
     await client.connect();
@@ -116,7 +120,7 @@ describe("local ElastiCache with node-redis 5", () => {
     expect(cache.connections()).toMatchObject([{ authentications: 2, authenticatedWith: "HELLO" }]);
   });
 
-  it("re-authenticates a live connection without dropping the commands around it", async () => {
+  itWithRedis("re-authenticates a live connection without dropping the commands around it", async () => {
     let clock = 0;
     await start({ now: () => clock });
     const { client } = await nodeRedis();
@@ -135,7 +139,7 @@ describe("local ElastiCache with node-redis 5", () => {
     expect(cache.connections()).toMatchObject([{ authenticatedAt: 11 * HOUR, authentications: 2 }]);
   });
 
-  it("cuts a connection 12 h after its last AUTH unless it re-authenticated; the cut one reconnects", async () => {
+  itWithRedis("cuts a connection 12 h after its last AUTH unless it re-authenticated; the cut one reconnects", async () => {
     let clock = 0;
     await start({ now: () => clock });
     const stale = await nodeRedis({ RESP: 3 });
@@ -159,7 +163,7 @@ describe("local ElastiCache with node-redis 5", () => {
 });
 
 describe("local ElastiCache with ioredis 5", () => {
-  it("authenticates with AUTH user token; commands and pipelines work", async () => {
+  itWithRedis("authenticates with AUTH user token; commands and pipelines work", async () => {
     await start();
     const { client } = ioredis();
     await client.connect();
@@ -170,7 +174,7 @@ describe("local ElastiCache with ioredis 5", () => {
     expect(cache.connections()).toMatchObject([{ user: "app", authenticatedWith: "AUTH" }]);
   });
 
-  it("surfaces WRONGPASS for a bad token and NOAUTH without credentials", async () => {
+  itWithRedis("surfaces WRONGPASS for a bad token and NOAUTH without credentials", async () => {
     await start();
     const wrong = ioredis({ password: "not-the-token", retryStrategy: () => null });
     const failed = event(wrong.client, "error");
@@ -181,7 +185,7 @@ describe("local ElastiCache with ioredis 5", () => {
     await expect(anonymous.client.get("k")).rejects.toThrow(/^NOAUTH Authentication required\.$/);
   });
 
-  it("carries large values and a long pipeline intact", async () => {
+  itWithRedis("carries large values and a long pipeline intact", async () => {
     await start();
     const { client } = ioredis();
     await client.connect();
@@ -196,7 +200,7 @@ describe("local ElastiCache with ioredis 5", () => {
     expect(cache.stats.authsAccepted).toBe(1);
   });
 
-  it("re-authenticates with AUTH on a live connection, in order with pipelined commands", async () => {
+  itWithRedis("re-authenticates with AUTH on a live connection, in order with pipelined commands", async () => {
     let clock = 0;
     await start({ now: () => clock });
     const { client } = ioredis();
@@ -209,7 +213,7 @@ describe("local ElastiCache with ioredis 5", () => {
 });
 
 describe("local ElastiCache failover", () => {
-  it("dropAllConnections: node-redis and ioredis reconnect, re-authenticate and carry on", async () => {
+  itWithRedis("dropAllConnections: node-redis and ioredis reconnect, re-authenticate and carry on", async () => {
     await start();
     const { client: nodeClient } = await nodeRedis({ RESP: 3 });
     const { client: ioClient } = ioredis();

@@ -5,6 +5,10 @@ import { RawRespClient } from "../test-support/raw-resp.js";
 import { NOAUTH_HELLO_MESSAGE, NOAUTH_MESSAGE, WRONGPASS_MESSAGE } from "./auth-commands.js";
 import { startLocalElastiCache, type LocalElastiCache, type LocalElastiCacheInit } from "./local-elasticache.js";
 import { acceptPasswords, type TokenCheck } from "./token-check.js";
+import { REDIS_SERVER_TESTS } from "../test-support/redis-server-for-tests.js";
+
+/** A test that needs a real redis-server (skipped, with a warning, where none is installed and CI has not asked for it). */
+const itWithRedis = it.skipIf(!REDIS_SERVER_TESTS);
 
 const PASSWORD = "tok-correct-horse";
 const HOUR = 3_600_000;
@@ -28,7 +32,7 @@ afterEach(async () => {
 });
 
 describe("startLocalElastiCache: authentication", () => {
-  it("answers NOAUTH to everything before AUTH and relays nothing", async () => {
+  itWithRedis("answers NOAUTH to everything before AUTH and relays nothing", async () => {
     const front = await start();
     const raw = await client();
     raw.send(["PING"], ["SET", "k", "v"], ["HELLO", "3"]);
@@ -37,7 +41,7 @@ describe("startLocalElastiCache: authentication", () => {
     expect(front.connections()).toMatchObject([{ user: undefined, authentications: 0 }]);
   });
 
-  it("accepts AUTH user password, then relays a pipeline sent in the same write", async () => {
+  itWithRedis("accepts AUTH user password, then relays a pipeline sent in the same write", async () => {
     const front = await start();
     const raw = await client();
     raw.send(["AUTH", "app", PASSWORD], ["SET", "k", "v"], ["GET", "k"], ["PING"]);
@@ -46,7 +50,7 @@ describe("startLocalElastiCache: authentication", () => {
     expect(front.connections()).toMatchObject([{ user: "app", authentications: 1, commandsRelayed: 3 }]);
   });
 
-  it("answers WRONGPASS to refused credentials and records the reason, never the password", async () => {
+  itWithRedis("answers WRONGPASS to refused credentials and records the reason, never the password", async () => {
     const front = await start();
     const raw = await client();
     raw.send(["AUTH", "app", "tok-wrong"], ["AUTH", "nobody", "tok-x"], ["GET", "k"]);
@@ -59,14 +63,14 @@ describe("startLocalElastiCache: authentication", () => {
     expect(shown).not.toMatch(/tok-/);
   });
 
-  it("reads AUTH password (the default user) and inline commands", async () => {
+  itWithRedis("reads AUTH password (the default user) and inline commands", async () => {
     await start({ checkToken: acceptPasswords({ default: PASSWORD }) });
     const raw = await client();
     raw.socket.write(`AUTH ${PASSWORD}\r\nPING\r\n`);
     expect(await raw.lines(2)).toEqual(["+OK", "+PONG"]);
   });
 
-  it("keeps later pipelined commands behind a slow check, in order", async () => {
+  itWithRedis("keeps later pipelined commands behind a slow check, in order", async () => {
     let release: (() => void) | undefined;
     const slow: TokenCheck = (user, password) =>
       new Promise((resolve) => (release = () => resolve(password === PASSWORD ? { ok: true } : { ok: false, reason: "no" })));
@@ -80,7 +84,7 @@ describe("startLocalElastiCache: authentication", () => {
     expect(await raw.lines(3)).toEqual(["+OK", ":1", ":2"]);
   });
 
-  it("refuses, with a reason free of the password, a check that throws or does not answer", async () => {
+  itWithRedis("refuses, with a reason free of the password, a check that throws or does not answer", async () => {
     const throwing: TokenCheck = async (_user, password) => {
       throw new Error(`bad token ${password}`);
     };
@@ -98,7 +102,7 @@ describe("startLocalElastiCache: authentication", () => {
     expect(hung.stats.refusals[0]?.reason).toBe("checkToken did not answer within 30 ms");
   });
 
-  it("never sends the client's password to redis-server", async () => {
+  itWithRedis("never sends the client's password to redis-server", async () => {
     const front = await start();
     const monitor = connect(front.redisServerSocketPath);
     let seen = "";
@@ -124,7 +128,7 @@ describe("startLocalElastiCache: authentication", () => {
 });
 
 describe("startLocalElastiCache: HELLO", () => {
-  it("authenticates HELLO 3 AUTH and passes redis-server's RESP3 answer on", async () => {
+  itWithRedis("authenticates HELLO 3 AUTH and passes redis-server's RESP3 answer on", async () => {
     await start();
     const raw = await client();
     raw.send(["HELLO", "3", "AUTH", "app", PASSWORD, "SETNAME", "conn-a"], ["CLIENT", "GETNAME"], ["HGETALL", "none"]);
@@ -133,7 +137,7 @@ describe("startLocalElastiCache: HELLO", () => {
     expect(text).toContain("$5\r\nproto\r\n:3\r\n");
   });
 
-  it("answers HELLO 2 AUTH with a RESP2 array, and refuses a bad token or protocol", async () => {
+  itWithRedis("answers HELLO 2 AUTH with a RESP2 array, and refuses a bad token or protocol", async () => {
     await start();
     const raw = await client();
     raw.send(["HELLO", "4", "AUTH", "app", PASSWORD], ["HELLO", "3", "AUTH", "app", "tok-bad"], ["HELLO", "2", "AUTH", "app", PASSWORD]);
@@ -143,7 +147,7 @@ describe("startLocalElastiCache: HELLO", () => {
 });
 
 describe("startLocalElastiCache: re-authentication and the 12-hour cut", () => {
-  it("re-authenticates a live connection without dropping commands in flight; a refused re-AUTH keeps the old one", async () => {
+  itWithRedis("re-authenticates a live connection without dropping commands in flight; a refused re-AUTH keeps the old one", async () => {
     let clock = 1_000_000;
     const front = await start({ now: () => clock, ageCheckIntervalMs: 0 });
     const raw = await client();
@@ -157,7 +161,7 @@ describe("startLocalElastiCache: re-authentication and the 12-hour cut", () => {
     expect(front.stats.refusals[0]?.reauthentication).toBe(true);
   });
 
-  it("lets redis-server refuse AUTH to a RESP2 subscriber (no re-authentication, as on ElastiCache); RESP3 subscribers may", async () => {
+  itWithRedis("lets redis-server refuse AUTH to a RESP2 subscriber (no re-authentication, as on ElastiCache); RESP3 subscribers may", async () => {
     let clock = 0;
     const front = await start({ now: () => clock, ageCheckIntervalMs: 0 });
     const resp2 = await client();
@@ -175,7 +179,7 @@ describe("startLocalElastiCache: re-authentication and the 12-hour cut", () => {
     expect(front.connections().map((connection) => connection.authentications)).toEqual([2, 2]);
   });
 
-  it("cuts a connection maxAuthAgeMs after its last AUTH unless it re-authenticated", async () => {
+  itWithRedis("cuts a connection maxAuthAgeMs after its last AUTH unless it re-authenticated", async () => {
     let clock = 0;
     const front = await start({ now: () => clock, ageCheckIntervalMs: 0 });
     const [stale, renewed] = [await client(), await client()];
@@ -196,7 +200,7 @@ describe("startLocalElastiCache: re-authentication and the 12-hour cut", () => {
     expect(front.stats).toMatchObject({ connectionsCutForAge: 1, connectionsOpen: 1 });
   });
 
-  it("cuts a stale connection on its next command, and on the background check", async () => {
+  itWithRedis("cuts a stale connection on its next command, and on the background check", async () => {
     let clock = 0;
     const front = await start({ now: () => clock, maxAuthAgeMs: 1_000, ageCheckIntervalMs: 0 });
     const raw = await client();
@@ -219,7 +223,7 @@ describe("startLocalElastiCache: re-authentication and the 12-hour cut", () => {
 });
 
 describe("startLocalElastiCache under vitest fake timers", () => {
-  it("starts, and its background check cuts a connection 12 h later on the faked clock", async () => {
+  itWithRedis("starts, and its background check cuts a connection 12 h later on the faked clock", async () => {
     vi.useFakeTimers({ now: 0 });
     try {
       const front = await start();
@@ -239,7 +243,7 @@ describe("startLocalElastiCache under vitest fake timers", () => {
 });
 
 describe("startLocalElastiCache: connections and lifecycle", () => {
-  it("drops every connection at once (a failover)", async () => {
+  itWithRedis("drops every connection at once (a failover)", async () => {
     const front = await start();
     const [a, b] = [await client(), await client()];
     a.send(["AUTH", "app", PASSWORD]);
@@ -249,7 +253,7 @@ describe("startLocalElastiCache: connections and lifecycle", () => {
     expect(front.stats).toMatchObject({ connectionsOpened: 2, connectionsOpen: 0, connectionsDropped: 2 });
   });
 
-  it("answers QUIT before AUTH and a protocol error, then closes", async () => {
+  itWithRedis("answers QUIT before AUTH and a protocol error, then closes", async () => {
     await start();
     const quitter = await client();
     quitter.send(["QUIT"]);
@@ -259,7 +263,7 @@ describe("startLocalElastiCache: connections and lifecycle", () => {
     expect(await broken.untilClosed()).toBe("-ERR Protocol error: expected '$', got ':'\r\n");
   });
 
-  it("close() stops the front and redis-server and removes the socket", async () => {
+  itWithRedis("close() stops the front and redis-server and removes the socket", async () => {
     const front = await start();
     const raw = await client();
     await front.close();
@@ -275,7 +279,7 @@ describe("startLocalElastiCache: connections and lifecycle", () => {
     await front.close();
   });
 
-  it("leaves no handle behind: servers, sockets, pipes, child processes, ref'd timers", async () => {
+  itWithRedis("leaves no handle behind: servers, sockets, pipes, child processes, ref'd timers", async () => {
     const handles = () => process.getActiveResourcesInfo().filter((kind) => kind !== "TTYWrap");
     const count = (kinds: string[]) => Object.fromEntries(["TCPServerWrap", "TCPSocketWrap", "PipeWrap", "ProcessWrap", "Timeout"].map((kind) => [kind, kinds.filter((k) => k === kind).length]));
     const before = handles();

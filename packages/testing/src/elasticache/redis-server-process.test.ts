@@ -6,6 +6,10 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { RedisServerProcess, resolveRedisServerPath } from "./redis-server-process.js";
+import { REDIS_SERVER_TESTS } from "../test-support/redis-server-for-tests.js";
+
+/** A test that needs a real redis-server (skipped, with a warning, where none is installed and CI has not asked for it). */
+const itWithRedis = it.skipIf(!REDIS_SERVER_TESTS);
 
 const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const CHILD = fileURLToPath(new URL("../test-support/redis-orphan-child.ts", import.meta.url));
@@ -47,7 +51,7 @@ async function pollUntilGone(socketPath: string, timeoutMs: number): Promise<str
 }
 
 describe("RedisServerProcess", () => {
-  it("runs redis-server on a Unix socket without persistence; stop() ends it and removes its folder", async () => {
+  itWithRedis("runs redis-server on a Unix socket without persistence; stop() ends it and removes its folder", async () => {
     const server = await RedisServerProcess.start(resolveRedisServerPath(undefined), 10_000);
     expect(await ping(server.socketPath)).toBe("+PONG");
     const config = await new Promise<string>((resolve) => {
@@ -69,7 +73,7 @@ describe("RedisServerProcess", () => {
     expect(existsSync(dirname(server.socketPath))).toBe(false);
   });
 
-  it("redis-server stops by itself when the process that started it is killed", async () => {
+  itWithRedis("redis-server stops by itself when the process that started it is killed", async () => {
     const child = spawn(process.execPath, ["--import", "tsx", CHILD], { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] });
     const guard = setTimeout(() => child.kill("SIGKILL"), 15_000);
     let socketPath = "";
