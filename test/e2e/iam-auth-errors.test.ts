@@ -16,6 +16,7 @@ import {
 import { recordingLogger, startIrsaWorld, type IrsaWorld } from "@irsa/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trackedProvider } from "./iam-auth-support.js";
+import { notInstalled, thrownBy } from "../../packages/iam-auth/src/test-support/failures.js";
 
 let world: IrsaWorld;
 beforeAll(async () => {
@@ -26,17 +27,6 @@ afterAll(async () => {
 });
 
 const DB = { hostname: "db.local", port: 5432, username: "app", region: "us-east-1" };
-const missingPeer = async (name: string) => {
-  throw Object.assign(new Error(`Cannot find package '${name}' imported from /app`), { code: "ERR_MODULE_NOT_FOUND" });
-};
-const thrown = (fn: () => unknown): unknown => {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a throw");
-};
 
 describe("bad input to @irsa/iam-auth", () => {
   it.each([
@@ -46,7 +36,7 @@ describe("bad input to @irsa/iam-auth", () => {
     ["createMysql2AuthPlugins", () => createMysql2AuthPlugins({ ...DB, username: undefined } as never), "MissingOption", "username"],
     ["createRdsAuthTokenProvider", () => createRdsAuthTokenProvider({ ...DB, minimumTokenLifeMs: 1 }), "InvalidOption", "minimumTokenLifeMs"],
   ])("%s: %s naming %s", (_fn, build, code, option) => {
-    const error = thrown(build);
+    const error = thrownBy(build);
     expect(error).toBeInstanceOf(IamAuthConfigurationError);
     expect(error).toMatchObject({ code, option, recoverable: false });
     expect((error as Error).message).toContain(option);
@@ -77,10 +67,10 @@ describe("bad input to @irsa/iam-auth", () => {
     const { provider } = trackedProvider(world);
     const s3 = new S3Client({ region: world.region, endpoint: "http://127.0.0.1:9", forcePathStyle: true, credentials: provider });
     try {
-      const rds = await createRdsAuthTokenProvider({ ...DB, credentials: provider, loadPeer: missingPeer })().catch((error: unknown) => error);
+      const rds = await createRdsAuthTokenProvider({ ...DB, credentials: provider, loadPeer: notInstalled })().catch((error: unknown) => error);
       expect(rds).toBeInstanceOf(PeerDependencyError);
       expect(rds).toMatchObject({ code: "PeerDependencyMissing", packageName: "@aws-sdk/rds-signer" });
-      const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: "b", Key: "k" }), { credentials: provider, loadPeer: missingPeer }).catch((error: unknown) => error);
+      const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: "b", Key: "k" }), { credentials: provider, loadPeer: notInstalled }).catch((error: unknown) => error);
       expect(url).toMatchObject({ name: "PeerDependencyError", packageName: "@aws-sdk/s3-request-presigner" });
       expect((url as Error).message).toContain("npm install @aws-sdk/s3-request-presigner");
     } finally {

@@ -13,6 +13,7 @@ import {
 } from "@irsa/iam-auth";
 import { startLocalSts, type LocalSts } from "@irsa/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { notInstalled, thrownBy } from "../../packages/iam-auth/src/test-support/failures.js";
 
 let sts: LocalSts;
 beforeAll(async () => {
@@ -24,18 +25,7 @@ const credentials = () => {
   const set = sts.issueCredentials({ roleArn: "arn:aws:iam::111122223333:role/app" });
   return { set, provider: async () => set };
 };
-const notInstalled = async (specifier: string) => {
-  throw Object.assign(new Error(`Cannot find package '${specifier}'`), { code: "ERR_MODULE_NOT_FOUND" });
-};
 
-function thrown(run: () => unknown): Error & Record<string, unknown> {
-  try {
-    run();
-  } catch (error) {
-    return error as Error & Record<string, unknown>;
-  }
-  throw new Error("expected a throw");
-}
 
 describe("typed errors for bad input", () => {
   it.each<[string, () => unknown, string, string]>([
@@ -45,7 +35,7 @@ describe("typed errors for bad input", () => {
     ["missing user", () => createRedisCredentialsProvider({ cacheName: "orders", region: "us-east-1", credentials: credentials().provider } as never), "MissingOption", "userId"],
     ["unknown option (MSK)", () => createMskOAuthBearerProvider({ region: "us-east-1", credentials: credentials().provider, clientId: "x" } as never), "UnknownOption", "clientId"],
   ])("%s: IamAuthConfigurationError %s naming %s", (_name, run, code, option) => {
-    const error = thrown(run);
+    const error = thrownBy(run);
     expect(error).toBeInstanceOf(IamAuthConfigurationError);
     expect(error).toMatchObject({ code, option, recoverable: false });
     expect(error.message).toContain(option);
@@ -72,8 +62,8 @@ describe("secrets never printed", () => {
     const [auth, subscription] = await redis.subscribe({ onNext: () => {}, onError: () => {} });
     secrets.push(auth.password!);
     const errors = [
-      thrown(() => createElastiCacheTokenGenerator({ ...init, cacheName: "Orders" })),
-      thrown(() => createElastiCacheTokenGenerator({ ...init, userName: "other" })),
+      thrownBy(() => createElastiCacheTokenGenerator({ ...init, cacheName: "Orders" })),
+      thrownBy(() => createElastiCacheTokenGenerator({ ...init, userName: "other" })),
     ];
     const printed = [tokens, redis, ioredis, msk, ...errors].map((o) => `${JSON.stringify(o)} ${inspect(o, { depth: 6, showHidden: true })} ${String(o)}`).join("\n");
     for (const secret of secrets) expect(printed).not.toContain(secret);

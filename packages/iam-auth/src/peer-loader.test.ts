@@ -2,8 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { PeerDependencyError } from "./errors.js";
 import { importPeer, peerModule, type PeerLoader } from "./peer-loader.js";
+import { moduleNotFound } from "./test-support/failures.js";
 
-const notInstalled = (specifier: string) => Object.assign(new Error(`Cannot find package '${specifier}'`), { code: "ERR_MODULE_NOT_FOUND" });
 
 describe("peerModule", () => {
   it("loads the specifier once and answers the same module to every caller", async () => {
@@ -26,7 +26,7 @@ describe("peerModule", () => {
     let calls = 0;
     const loader: PeerLoader = async (specifier) => {
       calls += 1;
-      if (!installed) throw notInstalled(specifier);
+      if (!installed) throw moduleNotFound(specifier);
       return { Signer: class {} };
     };
     const load = peerModule<object>({ packageName: "@aws-sdk/rds-signer", neededBy: "createRdsAuthTokenProvider", loader });
@@ -45,7 +45,7 @@ describe("peerModule", () => {
       packageName: "aws-msk-iam-sasl-signer-js",
       neededBy: "test",
       loader: (specifier) => {
-        throw notInstalled(specifier);
+        throw moduleNotFound(specifier);
       },
     });
     await expect(load()).rejects.toBeInstanceOf(PeerDependencyError);

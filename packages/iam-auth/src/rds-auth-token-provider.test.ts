@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { IamAuthConfigurationError, PeerDependencyError } from "./errors.js";
 import { createRdsAuthTokenProvider, type RdsAuthTokenProviderInit } from "./rds-auth-token-provider.js";
 import { authTokenExpiresAt } from "./auth-token-expiry.js";
+import { notInstalled, thrownBy } from "./test-support/failures.js";
 
 const T0 = Date.UTC(2026, 11, 6, 12, 0, 0);
 const MINUTE = 60_000;
@@ -96,12 +97,7 @@ describe("createRdsAuthTokenProvider", () => {
     const { provider } = countingProvider();
     const init = { ...base(provider), ...change } as RdsAuthTokenProviderInit;
     for (const key of Object.keys(change)) if ((change as Record<string, unknown>)[key] === undefined) delete (init as unknown as Record<string, unknown>)[key];
-    let error: unknown;
-    try {
-      createRdsAuthTokenProvider(init);
-    } catch (caught) {
-      error = caught;
-    }
+    const error = thrownBy(() => createRdsAuthTokenProvider(init));
     expect(error).toBeInstanceOf(IamAuthConfigurationError);
     expect(error).toMatchObject({ code, option, recoverable: false });
     expect((error as Error).message).toContain(option);
@@ -123,9 +119,7 @@ describe("createRdsAuthTokenProvider", () => {
     const { provider } = countingProvider();
     const tokens = createRdsAuthTokenProvider({
       ...base(provider),
-      loadPeer: async (name) => {
-        throw Object.assign(new Error(`Cannot find package '${name}'`), { code: "ERR_MODULE_NOT_FOUND" });
-      },
+      loadPeer: notInstalled,
     });
     const error = await tokens().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PeerDependencyError);

@@ -4,6 +4,7 @@ import { fromWebIdentity } from "@irsa/web-identity";
 import { describe, expect, it } from "vitest";
 import { IamAuthConfigurationError } from "./errors.js";
 import { ownedSigningCredentials, SIGNING_MARGIN_MS, sharedSigningCredentials } from "./signing-credentials.js";
+import { thrownBy } from "./test-support/failures.js";
 
 const ASKED = { fn: "test", option: "expiresIn", what: "a test URL" };
 const engineProvider = (durationSeconds?: number) =>
@@ -15,14 +16,6 @@ const engineProvider = (durationSeconds?: number) =>
     ...(durationSeconds !== undefined ? { durationSeconds } : {}),
   });
 
-function thrownBy(action: () => unknown): unknown {
-  try {
-    action();
-  } catch (caught) {
-    return caught;
-  }
-  throw new Error("expected a throw");
-}
 
 describe("sharedSigningCredentials", () => {
   it("answers the same wrapper for the same provider and horizon, another for another horizon or provider", () => {

@@ -6,6 +6,7 @@ import { IamAuthConfigurationError } from "../errors.js";
 import { createElastiCacheTokenGenerator, ELASTICACHE_TOKEN_EXPIRES_SECONDS, type ElastiCacheTokenInit } from "./elasticache-token.js";
 import { createIoredisIamAuth } from "./ioredis-iam-auth.js";
 import { createRedisCredentialsProvider } from "./redis-credentials-provider.js";
+import { thrownBy } from "../test-support/failures.js";
 
 const ROLE = "arn:aws:iam::111122223333:role/cache-client";
 let sts: LocalSts;
@@ -70,7 +71,7 @@ describe("createElastiCacheTokenGenerator", () => {
     ["a bad region", { region: "US East" }, "InvalidOption", "region"],
   ])("refuses %s with a typed error naming the option", (_name, extra, code, option) => {
     const set = sts.issueCredentials({ roleArn: ROLE });
-    const error = captured(() => createElastiCacheTokenGenerator({ ...base(set), ...extra } as ElastiCacheTokenInit));
+    const error = thrownBy(() => createElastiCacheTokenGenerator({ ...base(set), ...extra } as ElastiCacheTokenInit));
     expect(error).toBeInstanceOf(IamAuthConfigurationError);
     expect(error).toMatchObject({ code, option, recoverable: false });
     expect((error as Error).message).toContain(option);
@@ -87,15 +88,10 @@ describe("createElastiCacheTokenGenerator", () => {
         ["createRedisCredentialsProvider", () => createRedisCredentialsProvider(init)],
         ["createIoredisIamAuth", () => createIoredisIamAuth(init)],
       ] as const) {
-        let error: unknown;
-        try {
-          create();
-        } catch (caught) {
-          error = caught;
-        }
+        const error = thrownBy(create);
         expect(error).toBeInstanceOf(IamAuthConfigurationError);
         expect(error).toMatchObject({ code: "HorizonUnmeetable", option: "credentials" });
-        expect((error as Error).message).toMatch(new RegExp(`^${helper}: a 15-minute (ElastiCache|MemoryDB) token cannot be backed .*durationSeconds`));
+        expect(error.message).toMatch(new RegExp(`^${helper}: a 15-minute (ElastiCache|MemoryDB) token cannot be backed .*durationSeconds`));
       }
     } finally {
       quarterHourly.close();
@@ -104,13 +100,13 @@ describe("createElastiCacheTokenGenerator", () => {
 
   it("the client helpers name themselves and their own options in errors", () => {
     const set = sts.issueCredentials({ roleArn: ROLE });
-    expect(captured(() => createRedisCredentialsProvider({ ...base(set), reauthenticateIntervalMs: 13 * 3_600_000 }))).toMatchObject({
+    expect(thrownBy(() => createRedisCredentialsProvider({ ...base(set), reauthenticateIntervalMs: 13 * 3_600_000 }))).toMatchObject({
       code: "InvalidOption",
       option: "reauthenticateIntervalMs",
     });
-    expect(captured(() => createIoredisIamAuth({ ...base(set), cacheName: "A" }))).toMatchObject({ code: "InvalidOption", option: "cacheName" });
-    expect(captured(() => createIoredisIamAuth({ ...base(set), password: "x" } as ElastiCacheTokenInit))).toMatchObject({ code: "UnknownOption", option: "password" });
-    expect((captured(() => createIoredisIamAuth({ ...base(set), cacheName: "A" })) as Error).message).toMatch(/^createIoredisIamAuth: /);
+    expect(thrownBy(() => createIoredisIamAuth({ ...base(set), cacheName: "A" }))).toMatchObject({ code: "InvalidOption", option: "cacheName" });
+    expect(thrownBy(() => createIoredisIamAuth({ ...base(set), password: "x" } as ElastiCacheTokenInit))).toMatchObject({ code: "UnknownOption", option: "password" });
+    expect((thrownBy(() => createIoredisIamAuth({ ...base(set), cacheName: "A" })) as Error).message).toMatch(/^createIoredisIamAuth: /);
   });
 
   it("prints no token and no secret (JSON, util.inspect), nor does any error", async () => {
@@ -128,11 +124,3 @@ describe("createElastiCacheTokenGenerator", () => {
   });
 });
 
-function captured(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  throw new Error("expected a throw");
-}

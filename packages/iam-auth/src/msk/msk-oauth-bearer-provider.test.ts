@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IamAuthConfigurationError, PeerDependencyError } from "../errors.js";
 import { createOpenSearchSigner } from "../opensearch/opensearch-credentials.js";
 import { createMskOAuthBearerProvider, MSK_SIGNER_PACKAGE } from "./msk-oauth-bearer-provider.js";
+import { notInstalled, thrownBy } from "../test-support/failures.js";
 
 const ROLE = "arn:aws:iam::111122223333:role/stream-client";
 let sts: LocalSts;
@@ -13,9 +14,6 @@ beforeAll(async () => {
 });
 afterAll(() => sts.close());
 
-const notInstalled = async (name: string) => {
-  throw Object.assign(new Error(`Cannot find package '${name}'`), { code: "ERR_MODULE_NOT_FOUND" });
-};
 
 describe("createMskOAuthBearerProvider", () => {
   it("makes tokens the broker's check accepts, with their full 15 minutes", async () => {
@@ -43,15 +41,10 @@ describe("createMskOAuthBearerProvider", () => {
     // 15-minute sets cannot back a 15-minute token plus the signing margin.
     const quarterHourly = fromWebIdentity({ roleArn: ROLE, webIdentityTokenFile: "/nonexistent/token", region: "us-east-1", shared: false, durationSeconds: 900 });
     try {
-      let error: unknown;
-      try {
-        createMskOAuthBearerProvider({ region: "us-east-1", credentials: quarterHourly });
-      } catch (caught) {
-        error = caught;
-      }
+      const error = thrownBy(() => createMskOAuthBearerProvider({ region: "us-east-1", credentials: quarterHourly }));
       expect(error).toBeInstanceOf(IamAuthConfigurationError);
       expect(error).toMatchObject({ code: "HorizonUnmeetable", option: "credentials" });
-      expect((error as Error).message).toMatch(/^createMskOAuthBearerProvider: a 15-minute MSK token cannot be backed .*durationSeconds/);
+      expect(error.message).toMatch(/^createMskOAuthBearerProvider: a 15-minute MSK token cannot be backed .*durationSeconds/);
     } finally {
       quarterHourly.close();
     }
