@@ -20,10 +20,7 @@ import {
   worldCredentials,
   type Verdicts,
 } from "./iam-connections-support.js";
-import { REDIS_SERVER_TESTS } from "../../packages/testing/src/test-support/redis-server-for-tests.js";
-
-/** A test that needs a real redis-server (skipped, with a warning, where none is installed and CI has not asked for it). */
-const itWithRedis = it.skipIf(!REDIS_SERVER_TESTS);
+import { itWithRedis } from "../../packages/testing/src/test-support/redis-server-for-tests.js";
 
 let world: IrsaWorld;
 let cache: LocalElastiCache;

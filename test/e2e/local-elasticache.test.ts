@@ -4,10 +4,7 @@ import { acceptPasswords, startLocalElastiCache, type LocalElastiCache, type Loc
 import { Redis, type RedisOptions } from "ioredis";
 import { createClient, type RedisClientOptions } from "redis";
 import { afterEach, describe, expect, it } from "vitest";
-import { REDIS_SERVER_TESTS } from "../../packages/testing/src/test-support/redis-server-for-tests.js";
-
-/** A test that needs a real redis-server (skipped, with a warning, where none is installed and CI has not asked for it). */
-const itWithRedis = it.skipIf(!REDIS_SERVER_TESTS);
+import { itWithRedis } from "../../packages/testing/src/test-support/redis-server-for-tests.js";
 
 const TOKEN = "iam-token-for-app";
 const HOUR = 3_600_000;

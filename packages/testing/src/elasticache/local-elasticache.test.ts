@@ -5,10 +5,7 @@ import { RawRespClient } from "../test-support/raw-resp.js";
 import { NOAUTH_HELLO_MESSAGE, NOAUTH_MESSAGE, WRONGPASS_MESSAGE } from "./auth-commands.js";
 import { startLocalElastiCache, type LocalElastiCache, type LocalElastiCacheInit } from "./local-elasticache.js";
 import { acceptPasswords, type TokenCheck } from "./token-check.js";
-import { REDIS_SERVER_TESTS } from "../test-support/redis-server-for-tests.js";
-
-/** A test that needs a real redis-server (skipped, with a warning, where none is installed and CI has not asked for it). */
-const itWithRedis = it.skipIf(!REDIS_SERVER_TESTS);
+import { itWithRedis } from "../test-support/redis-server-for-tests.js";
 
 const PASSWORD = "tok-correct-horse";
 const HOUR = 3_600_000;

@@ -6,10 +6,7 @@ import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { RedisServerProcess, resolveRedisServerPath } from "./redis-server-process.js";
-import { REDIS_SERVER_TESTS } from "../test-support/redis-server-for-tests.js";
-
-/** A test that needs a real redis-server (skipped, with a warning, where none is installed and CI has not asked for it). */
-const itWithRedis = it.skipIf(!REDIS_SERVER_TESTS);
+import { itWithRedis } from "../test-support/redis-server-for-tests.js";
 
 const ROOT = fileURLToPath(new URL("../../../../", import.meta.url));
 const CHILD = fileURLToPath(new URL("../test-support/redis-orphan-child.ts", import.meta.url));
