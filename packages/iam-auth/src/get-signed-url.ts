@@ -3,7 +3,7 @@
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { IamAuthConfigurationError } from "./errors.js";
 import { checkKnownOptions, optionalFunction, optionalInteger } from "./init-checks.js";
-import { peerModule, type PeerLoader } from "./peer-loader.js";
+import { loadPeer, type PeerLoader } from "./peer-loader.js";
 import { sharedSigningCredentials } from "./signing-credentials.js";
 
 /** Default `expiresIn` of a presigned URL, seconds: the SDK presigner's default. */
@@ -104,7 +104,7 @@ export async function getSignedUrl(client: PresignableClient, command: object, o
   });
   const loader = optionalFunction<PeerLoader>(FN, "loadPeer", init.loadPeer, "a module loader");
   const { loadPeer: _loadPeer, credentials: _credentials, ...presignerOptions } = init;
-  const presigner = await peerModule<{ getSignedUrl: SdkGetSignedUrl }>({ packageName: PRESIGNER_PACKAGE, neededBy: FN, loader })();
+  const presigner = await loadPeer<{ getSignedUrl: SdkGetSignedUrl }>({ packageName: PRESIGNER_PACKAGE, neededBy: FN, loader });
   // The SDK's presigner signs with `config.credentials`; the middleware stack is the client's own.
   const signingClient = { config: { ...config, credentials: signing }, middlewareStack: client.middlewareStack };
   return presigner.getSignedUrl(signingClient, command, { ...presignerOptions, expiresIn });

@@ -14,7 +14,7 @@ export type PeerLoader = (specifier: string) => Promise<unknown>;
 /** The default {@link PeerLoader}: a dynamic `import()`. */
 export const importPeer: PeerLoader = (specifier) => import(specifier);
 
-/** What {@link peerModule} loads, and for whom. */
+/** What {@link loadPeer} and {@link peerModule} load, and for whom. */
 export interface PeerModuleInit {
   /** The npm package to install when loading fails (named in the PeerDependencyError). */
   packageName: string;
@@ -26,24 +26,26 @@ export interface PeerModuleInit {
   loader?: PeerLoader | undefined;
 }
 
+/** Loads the module once, now: a failure is a {@link PeerDependencyError} naming the package to install. */
+export async function loadPeer<M>(init: PeerModuleInit): Promise<M> {
+  const { packageName, specifier = packageName, neededBy, loader = importPeer } = init;
+  try {
+    return (await loader(specifier)) as M;
+  } catch (error) {
+    throw new PeerDependencyError(packageName, neededBy, error);
+  }
+}
+
 /**
  * A function answering the module, loaded on its first call and cached once loaded. A failure is a
  * {@link PeerDependencyError} naming the package to install, and is not cached: installing the
  * package later works without a restart.
  */
 export function peerModule<M>(init: PeerModuleInit): () => Promise<M> {
-  const { packageName, specifier = packageName, neededBy, loader = importPeer } = init;
-  async function load(): Promise<M> {
-    try {
-      return (await loader(specifier)) as M;
-    } catch (error) {
-      throw new PeerDependencyError(packageName, neededBy, error);
-    }
-  }
   let loading: Promise<M> | undefined;
   return () => {
     if (loading === undefined) {
-      const attempt = load();
+      const attempt = loadPeer<M>(init);
       loading = attempt;
       // Forget a failure before its callers see it, so their retry loads again.
       attempt.catch(() => {
