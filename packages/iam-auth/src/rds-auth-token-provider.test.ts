@@ -91,6 +91,8 @@ describe("createRdsAuthTokenProvider", () => {
     [{ port: "5432" }, "InvalidOption", "port"],
     [{ username: "" }, "MissingOption", "username"],
     [{ region: 3 }, "InvalidOption", "region"],
+    [{ region: "EU West" }, "InvalidOption", "region"],
+    [{ region: "" }, "MissingOption", "region"],
     [{ minimumTokenLifeMs: 15 * MINUTE }, "InvalidOption", "minimumTokenLifeMs"],
     [{ credentials: "AKIA" }, "InvalidOption", "credentials"],
   ])("bad input %j: IamAuthConfigurationError %s naming %s", (change, code, option) => {

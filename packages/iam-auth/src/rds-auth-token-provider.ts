@@ -5,6 +5,7 @@ import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { authTokenExpiresAt } from "./auth-token-expiry.js";
 import { IamAuthConfigurationError } from "./errors.js";
 import { checkKnownOptions, optionalFunction, optionalInteger, requirePort, requireString } from "./init-checks.js";
+import { signingRegion } from "./connections/options.js";
 import { peerModule, type PeerLoader } from "./peer-loader.js";
 import { sharedSigningCredentials } from "./signing-credentials.js";
 
@@ -23,7 +24,7 @@ export interface RdsAuthTokenProviderInit {
   port: number;
   /** The database user, mapped to IAM (`GRANT rds_iam`). Required. */
   username: string;
-  /** The database's region. Default `AWS_REGION`, then `AWS_DEFAULT_REGION`; required when neither is set. */
+  /** The database's region (`eu-west-1`). Default `AWS_REGION`, then `AWS_DEFAULT_REGION`; required when neither is set. */
   region?: string;
   /** Credentials to sign with. Default `fromWebIdentity()` (the shared engine of the pod's identity). */
   credentials?: AwsCredentialIdentityProvider;
@@ -87,7 +88,7 @@ export function createRdsAuthTokenProvider(init: RdsAuthTokenProviderInit): RdsA
   const hostname = requireString(FN, "hostname", options.hostname, "the database endpoint the clients connect to");
   const port = requirePort(FN, "port", options.port);
   const username = requireString(FN, "username", options.username, "the database user granted rds_iam");
-  const region = resolveRegion(options.region);
+  const region = signingRegion(FN, options.region);
   const minimumTokenLifeMs = optionalInteger(FN, "minimumTokenLifeMs", options.minimumTokenLifeMs, {
     min: 60_000,
     max: RDS_AUTH_TOKEN_LIFETIME_MS - 60_000,
@@ -139,12 +140,3 @@ export function createRdsAuthTokenProvider(init: RdsAuthTokenProviderInit): RdsA
   return provider as RdsAuthTokenProvider;
 }
 
-function resolveRegion(region: unknown): string {
-  if (region !== undefined) return requireString(FN, "region", region, "the database's region, e.g. eu-west-1");
-  const fromEnv = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
-  if (fromEnv) return fromEnv;
-  throw new IamAuthConfigurationError(`${FN}: region is required (the database's region, e.g. eu-west-1); AWS_REGION and AWS_DEFAULT_REGION are not set either.`, {
-    code: "MissingOption",
-    option: "region",
-  });
-}

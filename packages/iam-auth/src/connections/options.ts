@@ -1,4 +1,4 @@
-// Checks of the connection helpers' options that the shared init checks (../init-checks.ts) do
+// Checks of the signing helpers' options that the shared init checks (../init-checks.ts) do
 // not cover: names the services require lower-case, the signing region, durations in ms.
 import { IamAuthConfigurationError } from "../errors.js";
 
@@ -13,11 +13,17 @@ export function lowerCaseName(fn: string, option: string, value: string, service
   return value;
 }
 
-/** The signing region: the option, else AWS_REGION, else AWS_DEFAULT_REGION. */
+/**
+ * The signing region: the option, else AWS_REGION, else AWS_DEFAULT_REGION (an empty variable
+ * counts as unset). Shared by every helper that signs, so each resolves and checks it the same way.
+ */
 export function signingRegion(fn: string, value: unknown): string {
-  const region = value ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  if (region === undefined || region === "") {
-    throw new IamAuthConfigurationError(`${fn}: region is required: pass region or set AWS_REGION (IRSA pods have it).`, { code: "MissingOption", option: "region" });
+  const region = value !== undefined ? value : process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION;
+  if (region === undefined || region === null || region === "") {
+    throw new IamAuthConfigurationError(`${fn}: region is required (e.g. eu-west-1): pass region, or set AWS_REGION or AWS_DEFAULT_REGION (IRSA pods have AWS_REGION).`, {
+      code: "MissingOption",
+      option: "region",
+    });
   }
   if (typeof region !== "string" || !/^[a-z0-9-]+$/.test(region)) {
     throw new IamAuthConfigurationError(`${fn}: region must look like us-east-1.`, { code: "InvalidOption", option: "region" });
