@@ -1,5 +1,5 @@
 // Checks of the signing helpers' options that the shared init checks (../init-checks.ts) do
-// not cover: names the services require lower-case, the signing region, durations in ms.
+// not cover: names the services require lower-case, and the signing region.
 import { IamAuthConfigurationError } from "../errors.js";
 
 /** Refuses a name with upper-case letters (ElastiCache and MemoryDB IAM authentication need them lower-case). */
@@ -29,13 +29,4 @@ export function signingRegion(fn: string, value: unknown): string {
     throw new IamAuthConfigurationError(`${fn}: region must look like us-east-1.`, { code: "InvalidOption", option: "region" });
   }
   return region;
-}
-
-/** A duration in ms within [min, max], or the default. */
-export function durationOption(fn: string, option: string, value: unknown, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < min || value > max) {
-    throw new IamAuthConfigurationError(`${fn}: ${option} must be a number of milliseconds from ${min} to ${max}.`, { code: "InvalidOption", option });
-  }
-  return value;
 }

@@ -1,6 +1,5 @@
 // Options shared by the node-redis credentials provider and the ioredis re-authenticator.
-import { durationOption } from "../connections/options.js";
-import { optionalFunction } from "../init-checks.js";
+import { optionalFunction, optionalInteger } from "../init-checks.js";
 import { buildTokenGenerator, type ElastiCacheTokenGenerator, type ElastiCacheTokenInit } from "./elasticache-token.js";
 import {
   DEFAULT_CHECK_INTERVAL_MS,
@@ -26,8 +25,8 @@ export function parseConnectionAuthInit(init: ElastiCacheConnectionAuthInit, hel
   try {
     return {
       tokens,
-      reauthenticateIntervalMs: durationOption(helper, "reauthenticateIntervalMs", init.reauthenticateIntervalMs, DEFAULT_REAUTHENTICATE_INTERVAL_MS, 60_000, MAX_REAUTHENTICATE_INTERVAL_MS),
-      checkIntervalMs: durationOption(helper, "checkIntervalMs", init.checkIntervalMs, DEFAULT_CHECK_INTERVAL_MS, 1_000, 10 * 60_000),
+      reauthenticateIntervalMs: optionalInteger(helper, "reauthenticateIntervalMs", init.reauthenticateIntervalMs, { min: 60_000, max: MAX_REAUTHENTICATE_INTERVAL_MS, fallback: DEFAULT_REAUTHENTICATE_INTERVAL_MS, unit: "milliseconds" }),
+      checkIntervalMs: optionalInteger(helper, "checkIntervalMs", init.checkIntervalMs, { min: 1_000, max: 10 * 60_000, fallback: DEFAULT_CHECK_INTERVAL_MS, unit: "milliseconds" }),
       onError: optionalFunction<(error: Error) => void>(helper, "onError", init.onError, "told of failed re-authentications") ?? (() => {}),
       now: init.now ?? (() => Date.now()),
     };

@@ -4,8 +4,8 @@
 // a set that outlives the token; a token is reused while it has enough life for a login.
 import type { AwsCredentialIdentityProvider } from "@smithy/types";
 import { IamAuthConfigurationError } from "../errors.js";
-import { checkKnownOptions, optionalFunction, requireString } from "../init-checks.js";
-import { durationOption, lowerCaseName, signingRegion } from "../connections/options.js";
+import { checkKnownOptions, optionalFunction, optionalInteger, requireString } from "../init-checks.js";
+import { lowerCaseName, signingRegion } from "../connections/options.js";
 import { hideSecrets } from "../connections/hide-secrets.js";
 import { ownedSigningCredentials } from "../signing-credentials.js";
 
@@ -91,7 +91,7 @@ export function buildTokenGenerator(init: ElastiCacheTokenInit, HELPER: string, 
     throw new IamAuthConfigurationError(`${HELPER}: serverless is for ElastiCache serverless caches; MemoryDB has none.`, { code: "InvalidOption", option: "serverless" });
   }
   const region = signingRegion(HELPER, init.region);
-  const reuseMarginMs = durationOption(HELPER, "tokenReuseMarginMs", init.tokenReuseMarginMs, DEFAULT_TOKEN_REUSE_MARGIN_MS, 60_000, 10 * 60_000);
+  const reuseMarginMs = optionalInteger(HELPER, "tokenReuseMarginMs", init.tokenReuseMarginMs, { min: 60_000, max: 10 * 60_000, fallback: DEFAULT_TOKEN_REUSE_MARGIN_MS, unit: "milliseconds" });
   const now = optionalFunction<() => number>(HELPER, "now", init.now, "a clock returning epoch ms") ?? (() => Date.now());
   const credentials = ownedSigningCredentials(init.credentials, ELASTICACHE_TOKEN_EXPIRES_SECONDS * 1000, { fn: HELPER, what: `a 15-minute ${label} token` });
   const query: Record<string, string> = { Action: "connect", User: userId, ...(init.serverless === true ? { ResourceType: "ServerlessCache" } : {}) };
