@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:net";
-import { LOOPBACK_HOST } from "../local-http-server.js";
+import { listenOnLoopback, LOOPBACK_HOST } from "../local-http-server.js";
 import { FrontConnection, type FrontEnvironment, type LocalElastiCacheConnection } from "./front-connection.js";
 import { LocalElastiCacheError } from "./local-elasticache-error.js";
 import { DEFAULT_REDIS_START_TIMEOUT_MS, RedisServerProcess, resolveRedisServerPath } from "./redis-server-process.js";
@@ -159,20 +159,13 @@ export async function startLocalElastiCache(init: LocalElastiCacheInit): Promise
     open.set(connection.id, connection);
     socket.setNoDelay(true);
   });
+  let port: number;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(0, LOOPBACK_HOST, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
+    port = await listenOnLoopback(server);
   } catch (error) {
     await redis.stop();
     throw error;
   }
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : 0;
 
   const checkAges = (): number => [...open.values()].filter((connection) => connection.checkAge()).length;
   const timer = intervalMs > 0 ? setInterval(checkAges, intervalMs) : undefined;
