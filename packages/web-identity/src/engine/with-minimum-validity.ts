@@ -39,8 +39,8 @@ export function withMinimumValidity(provider: AwsCredentialIdentityProvider, min
   if (typeof provider !== "function") {
     throw new ConfigurationError("withMinimumValidity(provider, minimumValidityMs) needs a credential provider function as its first argument.");
   }
-  checkMinimumValidity(minimumValidityMs, minimumValidityHookOf(provider)?.maxLifetimeMs);
   const hook = minimumValidityHookOf(provider);
+  checkMinimumValidity(minimumValidityMs, hook?.maxLifetimeMs);
   const wrapped: (identityProperties?: Record<string, unknown>) => Promise<AwsCredentialIdentity> =
     hook?.addHorizon !== undefined
       ? (identityProperties) => hook.get(identityProperties, minimumValidityMs)
