@@ -31,10 +31,9 @@ export class RefreshEngine {
   private invalidated = false;
   private hold: Hold | undefined;
   private abandoned = false;
-  /** The fast path serves `served` while the clock is below `servedUntil` and the call's horizon ends before `servedExpiration`. */
+  /** The fast path serves `served` while the clock is below `servedUntil` and the call's horizon ends before the cached set's expiration. */
   private served: Promise<AwsCredentialIdentity> | undefined;
   private servedUntil = Number.NEGATIVE_INFINITY;
-  private servedExpiration = Number.NEGATIVE_INFINITY;
   /** The minimum validities of the live consumers: the largest shapes each set's schedule. */
   private readonly horizons = new Horizons(() => this.cached !== undefined && this.place(this.cached));
   /** The only single-flight guard: a refresh runs while it is locked. */
@@ -59,7 +58,8 @@ export class RefreshEngine {
     const forced = identityProperties?.forceRefresh === true;
     if (!forced) {
       const now = this.options.now();
-      if (now < this.servedUntil && now + horizonMs <= this.servedExpiration) return this.served!;
+      // servedUntil is finite only once place() has set `cached`, so the set is there.
+      if (now < this.servedUntil && now + horizonMs <= this.cached!.expiration) return this.served!;
     }
     return this.answer(forced ? "caller-forced" : "call", horizonMs);
   }
@@ -207,7 +207,6 @@ export class RefreshEngine {
     const hinted = received === undefined ? undefined : refreshAtHintOf(received, set.arrivedAt, schedule.renewBy);
     this.cached = { ...set, ...schedule, ...(hinted !== undefined && { refreshAt: hinted }) };
     const refreshAt = this.cached.refreshAt;
-    this.servedExpiration = set.expiration;
     if (!this.invalidated) this.servedUntil = refreshAt;
     this.armTimer(this.hold !== undefined && this.hold.until > refreshAt ? this.hold.until : refreshAt);
     return refreshAt;
