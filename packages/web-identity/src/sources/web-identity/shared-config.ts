@@ -116,13 +116,23 @@ export async function loadProfileSection(
 }
 
 type ParseKnownFiles = typeof import("@smithy/core/config").parseKnownFiles;
+let parseKnownFilesLoad: Promise<ParseKnownFiles> | undefined;
 
 /**
  * `parseKnownFiles` of the SDK's config module (CommonJS). On Node 22+ the namespace `import()`
  * gives has been seen holding it as undefined (a worker starting while others connect to it),
  * while `require` of the same module has it: then it is taken from `require`.
  */
-async function loadParseKnownFiles(): Promise<ParseKnownFiles> {
+function loadParseKnownFiles(): Promise<ParseKnownFiles> {
+  // Loaded once per process, not on every refresh; a failed load is tried again next time.
+  parseKnownFilesLoad ??= importParseKnownFiles().catch((error: unknown) => {
+    parseKnownFilesLoad = undefined;
+    throw error;
+  });
+  return parseKnownFilesLoad;
+}
+
+async function importParseKnownFiles(): Promise<ParseKnownFiles> {
   const config = (await import("@smithy/core/config")) as { parseKnownFiles?: ParseKnownFiles; default?: { parseKnownFiles?: ParseKnownFiles } };
   const found = config.parseKnownFiles ?? config.default?.parseKnownFiles;
   if (typeof found === "function") return found;
