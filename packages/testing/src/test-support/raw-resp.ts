@@ -2,6 +2,7 @@
 // requests, inline commands) and waits for the reply text, with a deadline.
 import { connect, type Socket } from "node:net";
 import { clearTimeout, setTimeout } from "node:timers"; // real even under vitest's fake timers
+import { encodeRequest } from "../elasticache/resp-request-parser.js";
 
 const DEFAULT_WAIT_MS = 3_000;
 
@@ -42,7 +43,7 @@ export class RawRespClient {
 
   /** Writes RESP arrays of the given commands in one write (a pipeline). */
   send(...commands: string[][]): void {
-    this.socket.write(commands.map(encode).join(""));
+    this.socket.write(Buffer.concat(commands.map(encodeRequest)));
   }
 
   /** Waits until the received text satisfies `done`; rejects past the deadline with what came. */
@@ -80,8 +81,4 @@ export class RawRespClient {
   #notify(): void {
     for (const waiter of [...this.#waiters]) waiter();
   }
-}
-
-export function encode(args: string[]): string {
-  return `*${args.length}\r\n${args.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join("")}`;
 }
