@@ -2,7 +2,7 @@ import type { Socket } from "node:net";
 import { LOOPBACK_HOST } from "../local-http-server.js";
 import { KAFKA_API, KafkaRequestReader, kafkaResponse, KafkaWriter, readBytes, readString, type KafkaRequest } from "./kafka-wire.js";
 import { LocalTcpServer } from "./local-tcp-server.js";
-import { LoginLog, withLoginView, type LoginRecord, type LoginStats } from "./login-log.js";
+import { LoginLog, withLoginView, type LoginEndpointView, type LoginRecord } from "./login-log.js";
 import { verifyMskAuthToken } from "./msk-auth-token.js";
 import type { IssuedCredentialsSource } from "./verify-presigned-request.js";
 
@@ -26,7 +26,7 @@ export interface LocalMskBrokerInit {
 }
 
 /** A running broker that speaks just enough Kafka to authenticate a client with MSK IAM. */
-export interface LocalMskBroker {
+export interface LocalMskBroker extends LoginEndpointView {
   /** `127.0.0.1:PORT`: the client's `brokers` entry. */
   readonly broker: string;
   /** The port chosen by the kernel. */
@@ -35,12 +35,6 @@ export interface LocalMskBroker {
   readonly region: string;
   /** Every SASL authentication, oldest first (no token recorded); `user` is the assumed-role ARN when accepted. */
   readonly logins: readonly LoginRecord[];
-  /** Authentication counters. */
-  readonly loginStats: LoginStats;
-  /** Number of open client connections. */
-  readonly openConnections: number;
-  /** Forgets the login records. */
-  resetLogins(): void;
   /** Stops listening and closes every connection. Idempotent. */
   close(): Promise<void>;
 }
