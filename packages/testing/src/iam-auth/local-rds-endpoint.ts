@@ -1,7 +1,8 @@
 // What the RDS-like database endpoints (Postgres, MySQL) have in common: how they are told which
-// tokens to accept, and what they show of their logins.
+// tokens to accept, how they check one, and what they show of their logins.
 
-import type { LoginEndpointView } from "./login-log.js";
+import { notGranted, type LoginEndpointView, type LoginLog } from "./login-log.js";
+import { verifyRdsAuthToken } from "./rds-auth-token.js";
 import type { IssuedCredentialsSource } from "./verify-presigned-request.js";
 
 /** Options shared by {@link startLocalRdsPostgres} and {@link startLocalRdsMysql}. */
@@ -28,4 +29,24 @@ export interface LocalRdsEndpoint extends LoginEndpointView {
   readonly hostname: string;
   /** Stops listening and closes every connection. Idempotent. */
   close(): Promise<void>;
+}
+
+/** Where a login arrived: the endpoint's clock, and the host name and port tokens are signed for. */
+export interface RdsLoginTarget {
+  readonly now: () => number;
+  readonly hostname: string;
+  readonly port: number;
+}
+
+/**
+ * Checks `user`'s login token as RDS does (the token, then the user's IAM grant) and records the
+ * attempt in `log` (never the token); true when the login is accepted.
+ */
+export async function checkRdsLogin(init: LocalRdsEndpointInit, log: LoginLog, target: RdsLoginTarget, user: string, token: string): Promise<boolean> {
+  const { now, hostname, port } = target;
+  const verdict = await verifyRdsAuthToken(token, { sts: init.sts, now, hostname, port, user, ...(init.region !== undefined ? { region: init.region } : {}) });
+  const keyId = "accessKeyId" in verdict && verdict.accessKeyId !== undefined ? { accessKeyId: verdict.accessKeyId } : {};
+  const refusal = verdict.ok ? notGranted(user, init.users) : { reason: verdict.reason };
+  log.add({ time: now(), user, accepted: refusal === undefined, ...refusal, ...keyId });
+  return refusal === undefined;
 }

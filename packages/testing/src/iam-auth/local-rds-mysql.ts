@@ -1,7 +1,7 @@
 import type { Socket } from "node:net";
 import { LOOPBACK_HOST } from "../local-http-server.js";
 import { LocalTcpServer } from "./local-tcp-server.js";
-import { notGranted, LoginLog, withLoginView } from "./login-log.js";
+import { LoginLog, withLoginView } from "./login-log.js";
 import {
   authSwitchToClearPassword,
   clearPassword,
@@ -14,8 +14,7 @@ import {
   singleIntegerResultSet,
   type MysqlPacket,
 } from "./mysql-packets.js";
-import { verifyRdsAuthToken } from "./rds-auth-token.js";
-import type { LocalRdsEndpoint, LocalRdsEndpointInit } from "./local-rds-endpoint.js";
+import { checkRdsLogin, type LocalRdsEndpoint, type LocalRdsEndpointInit } from "./local-rds-endpoint.js";
 
 /** Server version the local MySQL announces. */
 export const LOCAL_MYSQL_SERVER_VERSION = "8.0.36-local-rds";
@@ -52,13 +51,7 @@ export async function startLocalRdsMysql(init: LocalRdsMysqlInit): Promise<Local
   let connectionIds = 0;
   const server: LocalTcpServer = await LocalTcpServer.start((socket) => serve(socket));
 
-  async function login(user: string, token: string): Promise<boolean> {
-    const verdict = await verifyRdsAuthToken(token, { sts: init.sts, now, hostname, port: server.port, user, ...(init.region !== undefined ? { region: init.region } : {}) });
-    const keyId = "accessKeyId" in verdict && verdict.accessKeyId !== undefined ? { accessKeyId: verdict.accessKeyId } : {};
-    const refusal = verdict.ok ? notGranted(user, init.users) : { reason: verdict.reason };
-    log.add({ time: now(), user, accepted: refusal === undefined, ...refusal, ...keyId });
-    return refusal === undefined;
-  }
+  const login = (user: string, token: string): Promise<boolean> => checkRdsLogin(init, log, { now, hostname, port: server.port }, user, token);
 
   function serve(socket: Socket): void {
     const reader = new MysqlPacketReader();

@@ -3,10 +3,9 @@ import type { Socket } from "node:net";
 import { LOOPBACK_HOST } from "../local-http-server.js";
 import { LocalTcpServer } from "./local-tcp-server.js";
 import { feedWholeMessages } from "./pg-message-feed.js";
-import { notGranted, LoginLog, withLoginView } from "./login-log.js";
-import { verifyRdsAuthToken } from "./rds-auth-token.js";
+import { LoginLog, withLoginView } from "./login-log.js";
 import { SharedPgliteEngine, type PostgresEngine } from "./shared-pglite-engine.js";
-import type { LocalRdsEndpoint, LocalRdsEndpointInit } from "./local-rds-endpoint.js";
+import { checkRdsLogin, type LocalRdsEndpoint, type LocalRdsEndpointInit } from "./local-rds-endpoint.js";
 
 /** Host name the tokens must be signed for when none is given. */
 export const DEFAULT_RDS_TOKEN_HOSTNAME = LOOPBACK_HOST;
@@ -58,18 +57,8 @@ export async function startLocalRdsPostgres(init: LocalRdsPostgresInit): Promise
 
   async function login(connection: PostgresConnection, password: string): Promise<void> {
     const user = connection.clientInfo?.parameters.user ?? "";
-    const verdict = await verifyRdsAuthToken(password, {
-      sts: init.sts,
-      now,
-      hostname,
-      port: server.port,
-      user,
-      ...(init.region !== undefined ? { region: init.region } : {}),
-    });
-    const keyId = "accessKeyId" in verdict && verdict.accessKeyId !== undefined ? { accessKeyId: verdict.accessKeyId } : {};
-    const refusal = verdict.ok ? notGranted(user, init.users) : { reason: verdict.reason };
-    log.add({ time: now(), user, accepted: refusal === undefined, ...refusal, ...keyId });
-    if (refusal !== undefined) {
+    const accepted = await checkRdsLogin(init, log, { now, hostname, port: server.port }, user, password);
+    if (!accepted) {
       connection.sendError({ severity: "FATAL", code: "28P01", message: `PAM authentication failed for user "${user}"` });
       connection.socket.end();
       return;
