@@ -1,4 +1,4 @@
-import { MAX_CLOCK_SKEW_MS, parseAmzDate, parseAuthorization, verifySigV4, type ReceivedRequest } from "../local-sts/sigv4-verifier.js";
+import { headerValue, MAX_CLOCK_SKEW_MS, parseAmzDate, parseAuthorization, verifySigV4, type ReceivedRequest } from "../local-sts/sigv4-verifier.js";
 import { refuse, type IamAuthVerdict } from "./verdict.js";
 import type { IssuedCredentialsSource } from "./verify-presigned-request.js";
 
@@ -12,11 +12,6 @@ export interface VerifySignedRequestOptions {
   region?: string;
   /** The service's clock, epoch ms. Default `Date.now`. */
   now?: () => number;
-}
-
-function header(request: ReceivedRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value.join(",") : value;
 }
 
 /**
@@ -33,7 +28,7 @@ function header(request: ReceivedRequest, name: string): string | undefined {
 export async function verifySignedRequest(request: ReceivedRequest, options: VerifySignedRequestOptions): Promise<IamAuthVerdict> {
   let auth: ReturnType<typeof parseAuthorization>;
   try {
-    auth = parseAuthorization(header(request, "authorization"));
+    auth = parseAuthorization(headerValue(request.headers, "authorization"));
   } catch {
     return refuse("malformed", "no SigV4 Authorization header");
   }
@@ -45,11 +40,11 @@ export async function verifySignedRequest(request: ReceivedRequest, options: Ver
   }
   const credentials = options.sts.issuedCredentials.get(key);
   if (!credentials) return refuse("unknown-key", `access key ${key} was not issued by the local STS`, key);
-  const sessionToken = header(request, "x-amz-security-token");
+  const sessionToken = headerValue(request.headers, "x-amz-security-token");
   if (sessionToken === undefined || !credentials.sessionTokenMatches(sessionToken) || !auth.signedHeaders.includes("x-amz-security-token")) {
     return refuse("bad-session-token", "X-Amz-Security-Token is missing, unsigned or not the session token of the signing set", key);
   }
-  const signedAt = parseAmzDate(header(request, "x-amz-date"));
+  const signedAt = parseAmzDate(headerValue(request.headers, "x-amz-date"));
   if (!signedAt) return refuse("malformed", "X-Amz-Date missing or not YYYYMMDDTHHMMSSZ", key);
   const now = (options.now ?? Date.now)();
   if (signedAt.getTime() - now > MAX_CLOCK_SKEW_MS) return refuse("not-yet-valid", `signed at ${signedAt.toISOString()}, in the future`, key);

@@ -52,7 +52,8 @@ export function parseAmzDate(value: string | undefined): Date | undefined {
   return new Date(Date.UTC(y, mo - 1, d, h, mi, s));
 }
 
-function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
+/** A request header as one string (repeated headers joined with commas, as SigV4 signs them). */
+export function headerValue(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value.join(",") : value;
 }
