@@ -2,6 +2,7 @@ import type { Socket } from "node:net";
 import { LOOPBACK_HOST } from "../local-http-server.js";
 import { KAFKA_API, KafkaRequestReader, kafkaResponse, KafkaWriter, readBytes, readString, type KafkaRequest } from "./kafka-wire.js";
 import { LocalTcpServer } from "./local-tcp-server.js";
+import { serveInOrder } from "./serve-in-order.js";
 import { LoginLog, withLoginView, type LoginEndpointView, type LoginRecord } from "./login-log.js";
 import { verifyMskAuthToken } from "./msk-auth-token.js";
 import type { IssuedCredentialsSource } from "./verify-presigned-request.js";
@@ -92,7 +93,6 @@ export async function startLocalMskBroker(init: LocalMskBrokerInit): Promise<Loc
 
   function serve(socket: Socket): void {
     const reader = new KafkaRequestReader();
-    let queue: Promise<void> = Promise.resolve();
     const handle = async (request: KafkaRequest): Promise<void> => {
       const answer = (body: Buffer) => socket.write(kafkaResponse(request.correlationId, body));
       if (request.apiKey === KAFKA_API.ApiVersions) return void answer(apiVersionsBody(request.apiVersion));
@@ -110,20 +110,7 @@ export async function startLocalMskBroker(init: LocalMskBrokerInit): Promise<Loc
       // Anything else is beyond this broker: close, as a broker does on a request it cannot serve.
       socket.destroy();
     };
-    socket.on("data", (chunk: Buffer) => {
-      let requests: KafkaRequest[];
-      try {
-        requests = reader.push(chunk);
-      } catch {
-        socket.destroy();
-        return;
-      }
-      queue = queue
-        .then(async () => {
-          for (const request of requests) if (!socket.destroyed) await handle(request);
-        })
-        .catch(() => void socket.destroy());
-    });
+    serveInOrder(socket, reader, handle);
   }
 
   return withLoginView(

@@ -1,6 +1,7 @@
 import type { Socket } from "node:net";
 import { LOOPBACK_HOST } from "../local-http-server.js";
 import { LocalTcpServer } from "./local-tcp-server.js";
+import { serveInOrder } from "./serve-in-order.js";
 import { LoginLog, withLoginView } from "./login-log.js";
 import {
   authSwitchToClearPassword,
@@ -57,7 +58,6 @@ export async function startLocalRdsMysql(init: LocalRdsMysqlInit): Promise<Local
     const reader = new MysqlPacketReader();
     let phase: "handshake" | "auth-switch" | "command" = "handshake";
     let user = "";
-    let queue: Promise<void> = Promise.resolve();
     const send = (sequence: number, payload: Buffer) => socket.write(packet(sequence, payload));
 
     const handle = async ({ sequence, payload }: MysqlPacket): Promise<void> => {
@@ -86,18 +86,7 @@ export async function startLocalRdsMysql(init: LocalRdsMysqlInit): Promise<Local
     };
 
     socket.write(packet(0, initialHandshake((connectionIds += 1), LOCAL_MYSQL_SERVER_VERSION)));
-    socket.on("data", (chunk: Buffer) => {
-      let packets: MysqlPacket[];
-      try {
-        packets = reader.push(chunk);
-      } catch {
-        socket.destroy();
-        return;
-      }
-      queue = queue.then(async () => {
-        for (const received of packets) if (!socket.destroyed) await handle(received);
-      }).catch(() => void socket.destroy());
-    });
+    serveInOrder(socket, reader, handle);
   }
 
   return withLoginView(
